@@ -1,0 +1,75 @@
+# OneTrip: `make run` sets up and serves the platform; `make test` sets up and runs the whole suite.
+# PORT and DATA_DIR (default var/) let several instances run side by side.
+
+PORT ?= 8000
+DATA_DIR ?= $(CURDIR)/var
+WORKERS ?= 3
+VENV := .venv
+PY := $(VENV)/bin/python
+export DATA_DIR
+
+# The first Python >= 3.12 on PATH, or in pyenv's versions (whose shims may be inactive).
+PYTHON ?= $(shell for p in python3.14 python3.13 python3.12 python3 $$(ls -d $$HOME/.pyenv/versions/3.1[2-9]*/bin/python3 2>/dev/null); do \
+	"$$p" -c 'import sys; sys.exit(sys.version_info < (3, 12))' >/dev/null 2>&1 && { command -v "$$p"; break; }; done)
+
+PROD := DJANGO_SETTINGS_MODULE=cms.settings.production SECRET_KEY="$$(cat $(DATA_DIR)/secret_key)"
+
+.PHONY: install setup run dev test lint format bench kiosk clean
+
+install: $(VENV)/.installed
+
+$(VENV)/.installed: requirements.txt
+	@test -n "$(PYTHON)" || { echo "Python >= 3.12 is needed and none was found (PATH or ~/.pyenv)." >&2; exit 1; }
+	test -x $(PY) || "$(PYTHON)" -m venv $(VENV)
+	$(PY) -m pip install --quiet --upgrade pip
+	$(PY) -m pip install --quiet -r requirements.txt
+	touch $@
+
+$(DATA_DIR)/secret_key:
+	mkdir -p $(DATA_DIR)
+	umask 077 && $(PY) -c 'import secrets; print(secrets.token_urlsafe(50))' > $@
+
+# Migrate, load the page tree, demo centres and guide catalogue, create the admin; all idempotent.
+setup: install $(DATA_DIR)/secret_key
+	$(PROD) $(PY) manage.py migrate --no-input -v 0
+	$(PROD) $(PY) manage.py load_demo
+	$(PROD) $(PY) manage.py ensure_admin
+	$(PROD) $(PY) manage.py collectstatic --no-input -v 0
+
+run: setup
+	@echo "OneTrip at http://127.0.0.1:$(PORT)/ (admin: /admin/, API: /api/v1/docs)"
+	$(PROD) $(VENV)/bin/gunicorn cms.wsgi -c cms/gunicorn.conf.py --bind 127.0.0.1:$(PORT) --workers $(WORKERS)
+
+dev: install
+	$(PY) manage.py migrate --no-input -v 0
+	$(PY) manage.py load_demo
+	$(PY) manage.py runserver 127.0.0.1:$(PORT)
+
+test: setup
+	DJANGO_SETTINGS_MODULE=cms.settings.test $(PY) manage.py check
+	DJANGO_SETTINGS_MODULE=cms.settings.test $(PY) manage.py makemigrations --check --dry-run
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
+	$(PY) -m pytest
+ifneq ($(TEST_DATABASE_URL),)
+	@echo "--- again on $(TEST_DATABASE_URL): the tests that touch the database"
+	DATABASE_URL="$(TEST_DATABASE_URL)" $(PY) -m pytest -m django_db
+endif
+
+lint: install
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
+
+format: install
+	$(VENV)/bin/ruff check --fix .
+	$(VENV)/bin/ruff format .
+	$(PY) -m guides format guides/catalogue
+
+bench: install
+	@echo "No benchmarks yet."
+
+kiosk: install
+	@echo "The kiosk is not built yet (issue: The kiosk)." >&2; exit 1
+
+clean:
+	rm -rf $(VENV) $(DATA_DIR)

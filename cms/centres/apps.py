@@ -1,0 +1,7 @@
+from django.apps import AppConfig
+
+
+class CentresConfig(AppConfig):
+    name = "cms.centres"
+    label = "centres"
+    verbose_name = "服务中心 Centres"

@@ -1,0 +1,92 @@
+"""Service centres as pages: address, windows per category and hour rules (fields match `guides.centres`)."""
+
+from django.core.validators import MaxValueValidator, MinValueValidator
+from django.db import models
+from modelcluster.fields import ParentalKey
+from wagtail.admin.panels import FieldPanel, InlinePanel, MultiFieldPanel
+from wagtail.models import Orderable, Page
+
+from guides import enums
+from guides.centres import CentreKind, RuleKind
+
+
+def _choices(enum) -> list[tuple[str, str]]:
+    return [(member.value, member.value) for member in enum]
+
+
+class CentreIndexPage(Page):
+    """All service centres, city hall first."""
+
+    max_count = 1
+    parent_page_types = ["home.HomePage"]
+    subpage_types = ["centres.CentrePage"]
+
+    def get_context(self, request, *args, **kwargs):
+        context = super().get_context(request, *args, **kwargs)
+        context["centres"] = CentrePage.objects.child_of(self).live().order_by("path")
+        return context
+
+
+class CentrePage(Page):
+    """服务中心: a place where guides are handled; the title is its name."""
+
+    code = models.SlugField("代码 code", max_length=40, unique=True)
+    name_en = models.CharField("英文名称 English name", max_length=255)
+    kind = models.CharField("类型 kind", max_length=10, choices=_choices(CentreKind))
+    town = models.CharField("镇街 town", max_length=50)
+    address = models.CharField("地址 address", max_length=255)
+    address_en = models.CharField("英文地址 English address", max_length=255, blank=True)
+    latitude = models.FloatField("纬度 latitude", validators=[MinValueValidator(-90), MaxValueValidator(90)])
+    longitude = models.FloatField("经度 longitude", validators=[MinValueValidator(-180), MaxValueValidator(180)])
+    phone = models.CharField("电话 phone", max_length=40)
+    volunteers = models.BooleanField("义工服务 volunteers", default=False)
+
+    content_panels = Page.content_panels + [
+        FieldPanel("code"),
+        FieldPanel("name_en"),
+        FieldPanel("kind"),
+        MultiFieldPanel(
+            [
+                FieldPanel("town"),
+                FieldPanel("address"),
+                FieldPanel("address_en"),
+                FieldPanel("latitude"),
+                FieldPanel("longitude"),
+            ],
+            heading="位置 location",
+        ),
+        FieldPanel("phone"),
+        FieldPanel("volunteers"),
+        InlinePanel("windows", label="窗口 windows"),
+        InlinePanel("hours", label="办公时间规则 hour rules"),
+    ]
+
+    parent_page_types = ["centres.CentreIndexPage"]
+    subpage_types = []
+
+    class Meta:
+        verbose_name = "服务中心 centre"
+
+
+class CentreWindow(Orderable):
+    """How many windows a centre has for one category (the capacity of its slots)."""
+
+    page = ParentalKey(CentrePage, on_delete=models.CASCADE, related_name="windows")
+    category = models.CharField("窗口类别 category", max_length=20, choices=_choices(enums.WindowCategory))
+    count = models.PositiveIntegerField("窗口数 windows", validators=[MinValueValidator(1)])
+
+    class Meta(Orderable.Meta):
+        constraints = [models.UniqueConstraint(fields=["page", "category"], name="one_window_row_per_category")]
+
+
+class CentreHourRule(Orderable):
+    """Opening periods on some weekdays for some categories: regular, staggered, extended or Sunday rota."""
+
+    page = ParentalKey(CentrePage, on_delete=models.CASCADE, related_name="hours")
+    kind = models.CharField("类型 kind", max_length=20, choices=_choices(RuleKind))
+    categories = models.JSONField("窗口类别（空为全部）categories, empty for all", default=list, blank=True)
+    weekdays = models.JSONField("星期（1=周一…7=周日）weekdays", default=list)
+    periods = models.JSONField("时段 periods (HH:MM-HH:MM)", default=list)
+    every_weeks = models.PositiveIntegerField("每几周 every N weeks", default=1)
+    rota_start = models.DateField("轮值起始周日 rota start", null=True, blank=True)
+    note = models.CharField("说明 note", max_length=255, blank=True)

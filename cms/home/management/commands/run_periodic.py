@@ -1,0 +1,19 @@
+import time
+
+from django.core.management import call_command
+from django.core.management.base import BaseCommand
+
+
+class Command(BaseCommand):
+    help = "Run the periodic jobs every minute until stopped: scheduled publishing (more jobs join as issues land)."
+
+    def add_arguments(self, parser):
+        parser.add_argument("--interval", type=int, default=60, help="seconds between runs")
+        parser.add_argument("--once", action="store_true", help="run each job once and stop")
+
+    def handle(self, *args, interval, once, **options):
+        while True:
+            call_command("publish_scheduled", verbosity=0)
+            if once:
+                return
+            time.sleep(interval)

@@ -1,0 +1,103 @@
+"""`/api/v1/guides`: list or search guides, and one guide with every standard field."""
+
+from django.db.models import Q
+from django.shortcuts import get_object_or_404
+from ninja import Field, Query, Router, Schema
+
+from cms.api.errors import ApiError, ErrorBody
+from cms.services.models import ServiceGuidePage
+from cms.services.standard import guide_from_page
+from guides.enums import WindowCategory
+from guides.schema import Guide
+
+router = Router(tags=["guides"])
+
+
+class GuideListItem(Schema):
+    code: str
+    name: str
+    name_en: str
+    category: str
+    category_slug: str
+    department: str
+    summary: str
+    immediate: bool
+    visits: int
+    online: bool
+    url: str
+
+
+class GuideList(Schema):
+    items: list[GuideListItem]
+    count: int
+
+
+class GuideDetail(Guide):
+    category_slug: str
+    url: str
+
+
+class GuideFilters(Schema):
+    q: str = Field("", max_length=100, description="Chinese, pinyin, initials or English")
+    category: str = Field("", description="window category: its Chinese name or slug (e.g. police)")
+    centre: str = Field("", description="centre code")
+    limit: int = Field(20, ge=1, le=100)
+    offset: int = Field(0, ge=0)
+
+
+def _category(value: str) -> str:
+    if value in set(WindowCategory):
+        return value
+    try:
+        return WindowCategory.from_slug(value).value
+    except KeyError:
+        raise ApiError(
+            400,
+            "invalid",
+            "窗口类别无效 / unknown window category",
+            {"category": f"one of: {', '.join(c.slug for c in WindowCategory)}"},
+        ) from None
+
+
+def _url(request, page: ServiceGuidePage) -> str:
+    return page.get_full_url(request) or request.build_absolute_uri(page.url)
+
+
+@router.get("", response={200: GuideList, 400: ErrorBody})
+def list_guides(request, filters: Query[GuideFilters]):
+    pages = ServiceGuidePage.objects.live().select_related("department").order_by("code")
+    if filters.category:
+        pages = pages.filter(category=_category(filters.category))
+    if filters.centre:
+        pages = pages.filter(centre_links__centre__code=filters.centre)
+    if filters.q.strip():
+        q = filters.q.strip()
+        pages = pages.filter(
+            Q(title__icontains=q) | Q(name_en__icontains=q) | Q(code__iexact=q) | Q(summary__icontains=q)
+        )
+    count = pages.count()
+    window = pages[filters.offset : filters.offset + filters.limit]
+    items = [
+        {
+            "code": p.code,
+            "name": p.title,
+            "name_en": p.name_en,
+            "category": p.category,
+            "category_slug": WindowCategory(p.category).slug,
+            "department": p.department.name,
+            "summary": p.summary,
+            "immediate": p.immediate,
+            "visits": p.channels_visits,
+            "online": p.channels_online,
+            "url": _url(request, p),
+        }
+        for p in window
+    ]
+    return {"items": items, "count": count}
+
+
+@router.get("/{code}", response={200: GuideDetail, 404: ErrorBody})
+def get_guide(request, code: str):
+    page = get_object_or_404(ServiceGuidePage.objects.live(), code=code.upper())
+    guide = guide_from_page(page)
+    return {**guide.model_dump(), "category_slug": guide.category.slug, "url": _url(request, page)}

@@ -1,0 +1,62 @@
+"""`import_guides` and `export_guides`: the catalogue format in and out of the CMS.
+
+Import is all-or-nothing: every file is validated (against the centres in the database too) before
+anything is written, and the writes run in one transaction.
+"""
+
+from collections.abc import Iterable
+from pathlib import Path
+
+from django.db import transaction
+
+from cms.centres.models import CentrePage
+from cms.home.site import ensure_site_tree
+from cms.services.models import Department, GuideIndexPage, ServiceGuidePage
+from cms.services.standard import apply_guide, guide_from_page
+from guides.enums import WindowCategory
+from guides.files import check_files, dump_guide, guide_paths
+from guides.validate import InvalidGuide
+
+
+def import_guides(paths: Iterable[Path]) -> dict[str, int]:
+    """Create or update guides by code from files or directories; raises InvalidGuide, writing nothing."""
+    files = guide_paths(paths)
+    centres = {c.code: c for c in CentrePage.objects.prefetch_related("windows")}
+    windows = {code: {WindowCategory(w.category) for w in c.windows.all()} for code, c in centres.items()}
+    guides, problems = check_files(files, windows)
+    if problems:
+        raise InvalidGuide(problems)
+    counts = {"created": 0, "updated": 0, "unchanged": 0}
+    with transaction.atomic():
+        ensure_site_tree()
+        indexes = {i.category: i for i in GuideIndexPage.objects.all()}
+        names = {g.department for g in guides} | {n for g in guides for n in g.co_departments}
+        departments = {n: Department.objects.get_or_create(name=n)[0] for n in sorted(names)}
+        for guide in guides:
+            page = ServiceGuidePage.objects.filter(code=guide.code).first()
+            index = indexes[guide.category.value]
+            if page is None:
+                page = ServiceGuidePage(slug=guide.code.lower())
+                apply_guide(page, guide, departments, centres)
+                index.add_child(instance=page)
+                counts["created"] += 1
+            elif guide_from_page(page) == guide:
+                counts["unchanged"] += 1
+                continue
+            else:
+                apply_guide(page, guide, departments, centres)
+                if page.get_parent().pk != index.pk:
+                    page.move(index, pos="last-child")
+                    page.refresh_from_db(fields=["path", "url_path"])
+                counts["updated"] += 1
+            page.save_revision().publish()
+    return counts
+
+
+def export_guides(directory: Path) -> int:
+    """Write every guide as `<code>.yaml` in `directory`, in the catalogue's canonical form."""
+    directory.mkdir(parents=True, exist_ok=True)
+    pages = ServiceGuidePage.objects.select_related("department").order_by("code")
+    for page in pages:
+        (directory / f"{page.code}.yaml").write_text(dump_guide(guide_from_page(page)), encoding="utf-8")
+    return len(pages)

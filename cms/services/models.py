@@ -1,0 +1,260 @@
+"""Service guides as Wagtail pages: every element of the guide standard (DESIGN.md §4) as typed fields
+and ordered rows. Field names match `guides.schema`, so `cms.services.standard` converts both ways."""
+
+from django.core.validators import MinValueValidator
+from django.db import models
+from modelcluster.fields import ParentalKey
+from wagtail import blocks
+from wagtail.admin.panels import FieldPanel, InlinePanel, MultiFieldPanel, ObjectList, TabbedInterface
+from wagtail.fields import StreamField
+from wagtail.models import Orderable, Page
+from wagtail.search import index
+
+from guides import enums
+
+
+def _choices(enum) -> list[tuple[str, str]]:
+    return [(member.value, member.value) for member in enum]
+
+
+def _text_list(label: str) -> StreamField:
+    """An ordered list of plain sentences (legal bases, conditions, …), one block each."""
+    return StreamField([("item", blocks.CharBlock(label=label, max_length=1000))], blank=True, verbose_name=label)
+
+
+class Department(models.Model):
+    """实施机构: a department responsible for guides."""
+
+    name = models.CharField("名称 name", max_length=100, unique=True)
+    name_en = models.CharField("英文名称 English name", max_length=200, blank=True)
+
+    panels = [FieldPanel("name"), FieldPanel("name_en")]
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name = "部门 department"
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class GuideIndexPage(Page):
+    """One window category (一窗受理) and the guides in it."""
+
+    category = models.CharField(
+        "窗口类别 window category", max_length=20, choices=_choices(enums.WindowCategory), unique=True
+    )
+    intro = models.TextField("简介 introduction", blank=True)
+
+    content_panels = Page.content_panels + [FieldPanel("category"), FieldPanel("intro")]
+
+    parent_page_types = ["home.HomePage"]
+    subpage_types = ["services.ServiceGuidePage"]
+
+    @property
+    def window_category(self) -> enums.WindowCategory:
+        return enums.WindowCategory(self.category)
+
+    def get_context(self, request, *args, **kwargs):
+        context = super().get_context(request, *args, **kwargs)
+        context["guides"] = ServiceGuidePage.objects.child_of(self).live().order_by("code")
+        return context
+
+
+class ServiceGuidePage(Page):
+    """办事指南: one service item and its standard guide; the page title is the item's name."""
+
+    code = models.CharField("实施编码 code", max_length=40, unique=True)
+    name_en = models.CharField("英文名称 English name", max_length=255)
+    summary = models.TextField("概述 summary")
+    summary_en = models.TextField("英文概述 English summary")
+    item_type = models.CharField("事项类型 item type", max_length=20, choices=_choices(enums.ItemType))
+    category = models.CharField("窗口类别 window category", max_length=20, choices=_choices(enums.WindowCategory))
+    department = models.ForeignKey(Department, on_delete=models.PROTECT, related_name="guides", verbose_name="实施机构")
+    service_object = models.CharField("服务对象 service object", max_length=10, choices=_choices(enums.ServiceObject))
+    legal_basis = _text_list("设定依据 legal basis")
+    status = models.CharField("状态 status", max_length=10, choices=_choices(enums.GuideStatus), default="active")
+    effective_date = models.DateField("生效日期 effective date")
+    keywords = _text_list("关键词 keywords")
+    conditions = _text_list("受理条件 conditions")
+    prohibitions = _text_list("禁止性要求 prohibitions")
+    statutory_days = models.PositiveIntegerField("法定办结时限（工作日）statutory days")
+    committed_days = models.PositiveIntegerField("承诺办结时限（工作日）committed days")
+    immediate = models.BooleanField("即办件 done on the spot", default=False)
+    fees_free = models.BooleanField("不收费 free", default=True)
+    result_certificate = models.CharField("办理结果 certificate", max_length=255)
+    result_certificate_en = models.CharField("办理结果（英文）certificate (English)", max_length=255, blank=True)
+    result_validity = models.CharField("有效期 validity", max_length=255, blank=True)
+    result_delivery = models.JSONField("送达方式 delivery", default=list)
+    channels_visits = models.PositiveIntegerField("到现场次数 visits", default=1)
+    channels_visits_reason = models.CharField("多次到现场的理由 reason for more visits", max_length=255, blank=True)
+    channels_online = models.BooleanField("网上申请 online application", default=False)
+    channels_online_depth = models.CharField(
+        "网办深度 online depth", max_length=20, choices=_choices(enums.OnlineDepth), default="none"
+    )
+    channels_appointment = models.BooleanField("可预约 appointments", default=True)
+    channels_kiosk = models.BooleanField("自助终端 kiosk", default=False)
+    channels_express = models.BooleanField("快递送达 express delivery", default=False)
+    channels_online_payment = models.BooleanField("网上缴费 online payment", default=False)
+    contact_consultation_phones = _text_list("咨询电话 consultation phones")
+    contact_complaint_phone = models.CharField("投诉电话 complaint phone", max_length=40)
+
+    search_fields = Page.search_fields + [
+        index.SearchField("code"),
+        index.SearchField("name_en"),
+        index.SearchField("summary"),
+        index.FilterField("category"),
+    ]
+
+    edit_handler = TabbedInterface(
+        [
+            ObjectList(
+                Page.content_panels
+                + [
+                    FieldPanel("code"),
+                    FieldPanel("name_en"),
+                    FieldPanel("summary"),
+                    FieldPanel("summary_en"),
+                    FieldPanel("item_type"),
+                    FieldPanel("category"),
+                    FieldPanel("department"),
+                    InlinePanel("co_department_links", label="协办部门 co-departments"),
+                    FieldPanel("service_object"),
+                    FieldPanel("legal_basis"),
+                    FieldPanel("status"),
+                    FieldPanel("effective_date"),
+                    FieldPanel("keywords"),
+                    InlinePanel("centre_links", label="同城通办 centres"),
+                    MultiFieldPanel(
+                        [FieldPanel("contact_consultation_phones"), FieldPanel("contact_complaint_phone")],
+                        heading="咨询与投诉 contact",
+                    ),
+                    InlinePanel("faq", label="常见问题 FAQ"),
+                ],
+                heading="内容 content",
+            ),
+            ObjectList([InlinePanel("materials", label="申请材料 materials")], heading="材料 materials"),
+            ObjectList([FieldPanel("conditions"), FieldPanel("prohibitions")], heading="条件 conditions"),
+            ObjectList(
+                [InlinePanel("steps", label="办理流程 steps"), InlinePanel("special_procedures", label="特别程序")],
+                heading="流程 process",
+            ),
+            ObjectList(
+                [
+                    FieldPanel("statutory_days"),
+                    FieldPanel("committed_days"),
+                    FieldPanel("immediate"),
+                    MultiFieldPanel(
+                        [
+                            FieldPanel("channels_visits"),
+                            FieldPanel("channels_visits_reason"),
+                            FieldPanel("channels_online"),
+                            FieldPanel("channels_online_depth"),
+                            FieldPanel("channels_appointment"),
+                            FieldPanel("channels_kiosk"),
+                            FieldPanel("channels_express"),
+                            FieldPanel("channels_online_payment"),
+                        ],
+                        heading="办理渠道 channels",
+                    ),
+                    MultiFieldPanel(
+                        [
+                            FieldPanel("result_certificate"),
+                            FieldPanel("result_certificate_en"),
+                            FieldPanel("result_validity"),
+                            FieldPanel("result_delivery"),
+                        ],
+                        heading="办理结果 result",
+                    ),
+                ],
+                heading="时限 time",
+            ),
+            ObjectList(
+                [FieldPanel("fees_free"), InlinePanel("fee_items", label="收费项目 fee items")], heading="收费 fees"
+            ),
+            ObjectList(Page.promote_panels, heading="推广 promote"),
+            ObjectList(Page.settings_panels, heading="设置 settings"),
+        ]
+    )
+
+    parent_page_types = ["services.GuideIndexPage"]
+    subpage_types = []
+
+    class Meta:
+        verbose_name = "办事指南 service guide"
+
+
+class GuideRow(Orderable):
+    """Base of the ordered rows of a guide."""
+
+    class Meta(Orderable.Meta):
+        abstract = True
+
+
+class GuideMaterial(GuideRow):
+    """申请材料: one document the item needs."""
+
+    page = ParentalKey(ServiceGuidePage, on_delete=models.CASCADE, related_name="materials")
+    name = models.CharField("名称 name", max_length=255)
+    name_en = models.CharField("英文名称 English name", max_length=255, blank=True)
+    form = models.CharField("形式 form", max_length=20, choices=_choices(enums.MaterialForm))
+    copies = models.PositiveIntegerField("份数 copies", default=1)
+    necessity = models.CharField("必要性 necessity", max_length=20, choices=_choices(enums.Necessity))
+    from_licence_library = models.BooleanField("免提交（电子证照库）from the e-licence library", default=False)
+    source = models.CharField("来源 source", max_length=20, choices=_choices(enums.MaterialSource), default="applicant")
+    blank_form = models.CharField("空白表格 blank form", max_length=255, blank=True)
+    sample = models.CharField("示例样表 sample", max_length=255, blank=True)
+    notes = models.TextField("备注 notes", blank=True)
+
+
+class GuideStep(GuideRow):
+    """办理流程: one step."""
+
+    page = ParentalKey(ServiceGuidePage, on_delete=models.CASCADE, related_name="steps")
+    name = models.CharField("环节 name", max_length=100)
+    name_en = models.CharField("英文 English", max_length=100, blank=True)
+    actor = models.CharField("办理人 actor", max_length=100)
+    action = models.TextField("办理内容 action", blank=True)
+    days = models.PositiveIntegerField("时限（工作日）days", default=0)
+
+
+class GuideSpecialProcedure(GuideRow):
+    """特别程序: inspection, hearing, expert review… and whether it counts in the time limit."""
+
+    page = ParentalKey(ServiceGuidePage, on_delete=models.CASCADE, related_name="special_procedures")
+    name = models.CharField("名称 name", max_length=100)
+    name_en = models.CharField("英文 English", max_length=100, blank=True)
+    days = models.PositiveIntegerField("时限（工作日）days")
+    counts_in_limit = models.BooleanField("计入办结时限 counts in the limit", default=False)
+
+
+class GuideFeeItem(GuideRow):
+    """收费项目: amount and legal basis."""
+
+    page = ParentalKey(ServiceGuidePage, on_delete=models.CASCADE, related_name="fee_items")
+    name = models.CharField("名称 name", max_length=255)
+    amount = models.DecimalField("金额（元）amount", max_digits=10, decimal_places=2, validators=[MinValueValidator(0)])
+    unit = models.CharField("单位 unit", max_length=20, default="件")
+    basis = models.TextField("收费依据 basis", blank=True)
+
+
+class GuideFaq(GuideRow):
+    page = ParentalKey(ServiceGuidePage, on_delete=models.CASCADE, related_name="faq")
+    question = models.CharField("问题 question", max_length=500)
+    answer = models.TextField("解答 answer")
+
+
+class GuideCoDepartment(GuideRow):
+    page = ParentalKey(ServiceGuidePage, on_delete=models.CASCADE, related_name="co_department_links")
+    department = models.ForeignKey(Department, on_delete=models.PROTECT, related_name="+")
+
+    panels = [FieldPanel("department")]
+
+
+class GuideCentre(GuideRow):
+    """同城通办: a centre where the item can be handled."""
+
+    page = ParentalKey(ServiceGuidePage, on_delete=models.CASCADE, related_name="centre_links")
+    centre = models.ForeignKey("centres.CentrePage", on_delete=models.CASCADE, related_name="guide_links")
+
+    panels = [FieldPanel("centre")]

@@ -1,0 +1,30 @@
+"""`python -m guides check [PATH…]` validates guide files; `format` rewrites them in canonical form."""
+
+import argparse
+import sys
+from pathlib import Path
+
+from guides.files import CATALOGUE_DIR, check_files, demo_centre_windows, dump_guide, guide_paths
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m guides")
+    parser.add_argument("command", choices=["check", "format"])
+    parser.add_argument("paths", nargs="*", type=Path, default=[CATALOGUE_DIR])
+    args = parser.parse_args(argv)
+    paths = guide_paths(args.paths)
+    guides, problems = check_files(paths, demo_centre_windows())
+    for problem in problems:
+        print(problem, file=sys.stderr)
+    if problems:
+        print(f"{len(problems)} 个问题 / problems in {len(paths)} files", file=sys.stderr)
+        return 1
+    if args.command == "format":
+        for path, guide in zip(paths, guides, strict=True):
+            path.write_text(dump_guide(guide), encoding="utf-8")
+    print(f"{len(guides)} guides OK")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

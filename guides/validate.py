@@ -1,0 +1,232 @@
+"""The guide validator: every broken rule, named by file, guide code and field, in Chinese and English.
+
+`check_guide(data)` checks one guide as parsed from YAML; `check_catalogue(files)` adds the rules
+that span files (unique codes, known centres). Both return a list of `Problem`, empty when valid.
+"""
+
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+from typing import Any
+
+from pydantic import ValidationError
+
+from guides.enums import Delivery, MaterialSource, Necessity, OnlineDepth, WindowCategory
+from guides.schema import Guide
+
+HOTLINE = "12345"
+
+
+@dataclass(frozen=True)
+class Problem:
+    """One broken rule. `field` is a dotted path such as `materials[2].necessity`."""
+
+    file: str
+    code: str
+    field: str
+    zh: str
+    en: str
+
+    def __str__(self) -> str:
+        return f"{self.file}: {self.code}: {self.field or '-'}: {self.zh} / {self.en}"
+
+
+class InvalidGuide(ValueError):
+    """Raised by loaders when a guide breaks the standard; carries every problem found."""
+
+    def __init__(self, problems: list[Problem]):
+        self.problems = problems
+        super().__init__("\n".join(str(p) for p in problems))
+
+
+def check_guide(data: Any, file: str = "") -> tuple[Guide | None, list[Problem]]:
+    """Validate one guide (a mapping from YAML). Returns the model (None if malformed) and problems."""
+    code = str(data.get("code", "?")) if isinstance(data, Mapping) else "?"
+
+    def problem(field: str, zh: str, en: str) -> Problem:
+        return Problem(file, code, field, zh, en)
+
+    if not isinstance(data, Mapping):
+        return None, [problem("", "文件内容应为一个指南（键值映射）", "the file must hold one guide (a mapping)")]
+
+    problems = [problem(f, zh, en) for f, zh, en in _raw_rules(data)]
+    try:
+        guide = Guide.model_validate(data)
+    except ValidationError as exc:
+        reported = {p.field for p in problems}
+        for err in exc.errors():
+            field = _path(err["loc"])
+            if field not in reported:
+                problems.append(problem(field, *_explain(err)))
+        return None, problems
+    problems += [problem(f, zh, en) for f, zh, en in _rules(guide)]
+    return guide, problems
+
+
+def check_catalogue(
+    guides: Iterable[tuple[str, Guide]], centre_windows: Mapping[str, set[WindowCategory]] | None = None
+) -> list[Problem]:
+    """Rules across guides: unique codes and, when `centre_windows` (centre code → its window
+    categories) is given, centres that exist and have a window for the guide's category."""
+    problems = []
+    first_file: dict[str, str] = {}
+    for file, guide in guides:
+        if guide.code in first_file:
+            problems.append(
+                Problem(
+                    file,
+                    guide.code,
+                    "code",
+                    f"实施编码重复，已在 {first_file[guide.code]} 中使用",
+                    f"duplicate code, already used in {first_file[guide.code]}",
+                )
+            )
+        first_file.setdefault(guide.code, file)
+        for i, centre in enumerate(guide.centres if centre_windows is not None else []):
+            if centre not in centre_windows:
+                zh, en = f"未知的服务中心“{centre}”", f"unknown centre '{centre}'"
+            elif guide.category not in centre_windows[centre]:
+                zh = f"服务中心“{centre}”没有{guide.category}窗口"
+                en = f"centre '{centre}' has no {guide.category.label_en} window"
+            else:
+                continue
+            problems.append(Problem(file, guide.code, f"centres[{i}]", zh, en))
+    return problems
+
+
+def _raw_rules(data: Mapping) -> Iterable[tuple[str, str, str]]:
+    """Rules best checked before parsing, so that their message is specific rather than a type error."""
+    category = data.get("category")
+    if category is not None and category not in list(WindowCategory):  # a list: YAML may give unhashables
+        yield (
+            "category",
+            f"窗口类别“{category}”不是七类之一：{'、'.join(WindowCategory)}",
+            f"window category '{category}' is not one of the seven: {', '.join(WindowCategory)}",
+        )
+    materials = data.get("materials")
+    for i, m in enumerate(materials if isinstance(materials, list) else []):
+        if not isinstance(m, Mapping):
+            continue
+        necessity = m.get("necessity")
+        listed = necessity if isinstance(necessity, list) else [necessity]
+        values = {v for v in listed if isinstance(v, str)}  # YAML may give unhashable lists or mappings
+        if m.get("deferrable") is True:
+            values.add(Necessity.DEFERRABLE.value)
+        if {Necessity.REQUIRED.value, Necessity.DEFERRABLE.value} <= values:
+            yield (
+                f"materials[{i}].necessity",
+                "材料不能既是必需又可容缺",
+                "a material cannot be both required and deferrable",
+            )
+
+
+def _rules(g: Guide) -> Iterable[tuple[str, str, str]]:
+    """Rules between fields of a well-formed guide."""
+    if g.committed_days > g.statutory_days:
+        yield (
+            "committed_days",
+            f"承诺时限（{g.committed_days}个工作日）不得超过法定时限（{g.statutory_days}个工作日）",
+            f"committed time limit ({g.committed_days} working days) exceeds the statutory limit ({g.statutory_days})",
+        )
+    if g.immediate and g.committed_days != 0:
+        yield (
+            "committed_days",
+            f"即办件的承诺时限应为0个工作日，现为{g.committed_days}",
+            f"an immediate item must have committed_days 0, not {g.committed_days}",
+        )
+    step_days = sum(s.days for s in g.steps)
+    if step_days > g.committed_days:
+        yield (
+            "steps",
+            f"各环节时限之和（{step_days}个工作日）超过承诺时限（{g.committed_days}个工作日）",
+            f"the steps take {step_days} working days, more than the committed limit ({g.committed_days})",
+        )
+    for i, m in enumerate(g.materials):
+        if m.from_licence_library and m.source is not MaterialSource.GOVERNMENT:
+            yield (
+                f"materials[{i}].source",
+                f"“{m.name}”为免提交材料（电子证照库调取），不能要求申请人提供",
+                f"'{m.name}' comes from the e-licence library; the applicant must not be asked to bring it",
+            )
+        if m.from_licence_library and m.necessity is Necessity.DEFERRABLE:
+            yield (
+                f"materials[{i}].necessity",
+                f"“{m.name}”为免提交材料，无需容缺",
+                f"'{m.name}' comes from the e-licence library, so it cannot be deferred",
+            )
+    if g.fees.free and g.fees.items:
+        yield ("fees.items", "标为免费却列有收费项目", "marked free but lists fee items")
+    if not g.fees.free and not g.fees.items:
+        yield ("fees.items", "收费事项须列明收费项目", "a charged item must list its fee items")
+    for i, fee in enumerate(g.fees.items):
+        if not fee.basis:
+            yield (
+                f"fees.items[{i}].basis",
+                f"收费项目“{fee.name}”须注明收费依据",
+                f"fee item '{fee.name}' must cite its legal basis",
+            )
+    ch = g.channels
+    if ch.visits > 1 and not ch.visits_reason:
+        yield (
+            "channels.visits_reason",
+            f"到现场次数为{ch.visits}次，须说明理由",
+            f"{ch.visits} visits need a reason",
+        )
+    if ch.visits == 0 and ch.online_depth is not OnlineDepth.FULL:
+        yield (
+            "channels.online_depth",
+            "“不用跑”的事项须全程网办（online_depth: full）",
+            "an item with 0 visits must be fully online (online_depth: full)",
+        )
+    if ch.online != (ch.online_depth in (OnlineDepth.PRE_REVIEW, OnlineDepth.FULL)):
+        yield (
+            "channels.online_depth",
+            "网上申请与网办深度不一致：可网上申请时深度应为 pre_review 或 full，反之为 none 或 info",
+            "online and online_depth disagree: online items are pre_review or full, others none or info",
+        )
+    if ch.express != (Delivery.EXPRESS in g.result.delivery):
+        yield (
+            "channels.express",
+            "快递送达与办理结果的送达方式不一致",
+            "express delivery disagrees with the result's delivery options",
+        )
+    if HOTLINE not in g.contact.consultation_phones:
+        yield (
+            "contact.consultation_phones",
+            "咨询电话须包含12345政务服务热线",
+            "consultation phones must include the 12345 hotline",
+        )
+
+
+def _path(loc: tuple) -> str:
+    out = ""
+    for part in loc:
+        out += f"[{part}]" if isinstance(part, int) else (f".{part}" if out else str(part))
+    return out
+
+
+def _explain(err: Mapping) -> tuple[str, str]:
+    """A bilingual message for one pydantic error."""
+    kind, ctx = err["type"], err.get("ctx", {})
+    if kind == "missing":
+        return "缺少必填字段", "required field is missing"
+    if kind == "extra_forbidden":
+        return "标准中没有此字段", "unknown field (not in the guide standard)"
+    if kind == "enum":
+        return f"取值必须是其中之一：{ctx.get('expected')}", f"must be one of {ctx.get('expected')}"
+    if kind in ("int_type", "int_parsing", "int_from_float"):
+        return "必须是整数", "must be a whole number"
+    if kind in ("bool_type", "bool_parsing"):
+        return "必须是 true 或 false", "must be true or false"
+    if kind in ("decimal_type", "decimal_parsing"):
+        return "必须是金额数字", "must be an amount"
+    if kind in ("date_type", "date_parsing", "date_from_datetime_parsing"):
+        return "必须是日期（YYYY-MM-DD）", "must be a date (YYYY-MM-DD)"
+    if kind in ("greater_than_equal",):
+        return f"不能小于{ctx.get('ge')}", f"must be at least {ctx.get('ge')}"
+    if kind in ("too_short", "string_too_short"):
+        return "不能为空", "must not be empty"
+    if kind == "string_pattern_mismatch":
+        return "格式不正确（大写字母、数字和连字符，6–40位）", "bad format (capitals, digits and hyphens, 6–40)"
+    if kind in ("string_type", "list_type", "model_type", "dict_type"):
+        return "类型不正确", f"wrong type: {err['msg']}"
+    return f"取值无效：{err['msg']}", f"invalid value: {err['msg']}"
