@@ -6,6 +6,7 @@ from django.db import transaction
 
 from cms.centres.models import CentreHourRule, CentreIndexPage, CentrePage, CentreWindow
 from cms.home.site import ensure_site_tree
+from cms.services.standard import ordered
 from guides.centres import Centre, HourRule, load_centres
 
 _FIELDS = [f for f in Centre.model_fields if f not in ("name", "windows", "hours")]
@@ -23,8 +24,8 @@ def apply_centre(page: CentrePage, centre: Centre) -> None:
     data = centre.model_dump()
     page.title = data.pop("name")
     page.slug = centre.code
-    page.windows = [CentreWindow(category=c, count=n) for c, n in data.pop("windows").items()]
-    page.hours = [CentreHourRule(**rule) for rule in data.pop("hours")]
+    page.windows = ordered(CentreWindow(category=c, count=n) for c, n in data.pop("windows").items())
+    page.hours = ordered(CentreHourRule(**rule) for rule in data.pop("hours"))
     for field, value in data.items():
         setattr(page, field, value)
 

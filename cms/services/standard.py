@@ -4,6 +4,10 @@ Page fields carry the schema's names (nested groups flattened with a prefix, `re
 so both directions are mechanical and a round trip is lossless.
 """
 
+from collections.abc import Iterable
+
+from wagtail.models import Orderable
+
 from cms.services.models import (
     Department,
     GuideCentre,
@@ -34,17 +38,26 @@ def apply_guide(page: ServiceGuidePage, guide: Guide, departments: dict[str, Dep
     data = guide.model_dump()
     page.title = data.pop("name")
     page.department = departments[data.pop("department")]
-    page.co_department_links = [GuideCoDepartment(department=departments[n]) for n in data.pop("co_departments")]
-    page.centre_links = [GuideCentre(centre=centres[code]) for code in data.pop("centres")]
+    page.co_department_links = ordered(GuideCoDepartment(department=departments[n]) for n in data.pop("co_departments"))
+    page.centre_links = ordered(GuideCentre(centre=centres[code]) for code in data.pop("centres"))
     fees = data.pop("fees")
     page.fees_free = fees["free"]
-    page.fee_items = [GuideFeeItem(**item) for item in fees["items"]]
+    page.fee_items = ordered(GuideFeeItem(**item) for item in fees["items"])
     for relation, (model, _) in ROWS.items():
-        setattr(page, relation, [model(**row) for row in data.pop(relation)])
+        setattr(page, relation, ordered(model(**row) for row in data.pop(relation)))
     for group in GROUPS:
         data |= {f"{group}_{key}": value for key, value in data.pop(group).items()}
     for field, value in data.items():
         setattr(page, field, [("item", v) for v in value] if field in TEXT_LISTS else value)
+
+
+def ordered(rows: Iterable[Orderable]) -> list[Orderable]:
+    """Number rows in the given order: Orderable sorts by `sort_order`, and rows without one come back
+    in whatever order the database likes (PostgreSQL does not keep insertion order)."""
+    rows = list(rows)
+    for i, row in enumerate(rows):
+        row.sort_order = i
+    return rows
 
 
 def guide_from_page(page: ServiceGuidePage) -> Guide:

@@ -7,7 +7,7 @@ from cms.settings.base import *  # noqa: F403
 DEBUG = False
 SECRET_KEY = os.environ["SECRET_KEY"]
 ALLOWED_HOSTS = os.environ.get("ALLOWED_HOSTS", "127.0.0.1,localhost").split(",")
-EMAIL_BACKEND = os.environ.get("EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
+MAILERS = {"default": {"BACKEND": os.environ.get("EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")}}
 
 # Behind TLS (HTTPS=1) cookies are secure and plain HTTP is redirected; a loopback `make run` has no TLS.
 if os.environ.get("HTTPS") == "1":

@@ -4,7 +4,8 @@ from cms.settings.base import *  # noqa: F403
 
 DEBUG = False
 SECRET_KEY = "test-only-not-secret"  # noqa: S105
+PERSONAL_DATA_KEY = "test-only-personal-data-key-0123456789abcdef"  # noqa: S105
 ALLOWED_HOSTS = ["*"]
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]  # fast user creation in tests
 STORAGES["staticfiles"] = {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"}  # noqa: F405
-EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+MAILERS = {"default": {"BACKEND": "django.core.mail.backends.locmem.EmailBackend"}}

@@ -1,0 +1,125 @@
+"""`import_guides` / `export_guides`: idempotent, all-or-nothing, and a byte-identical round trip."""
+
+import io
+import shutil
+
+import pytest
+import yaml
+from django.core.management import CommandError, call_command
+from wagtail.models import Revision
+
+from cms.services.models import ServiceGuidePage
+from guides.files import CATALOGUE_DIR, guide_paths
+
+pytestmark = pytest.mark.django_db
+CATALOGUE = guide_paths([CATALOGUE_DIR])
+
+
+def run(*args) -> tuple[str, str]:
+    out, err = io.StringIO(), io.StringIO()
+    call_command(*args, stdout=out, stderr=err)
+    return out.getvalue(), err.getvalue()
+
+
+def write_guide(path, **changes):
+    """Copy the ID-card guide to `path` with some fields changed."""
+    data = yaml.safe_load((CATALOGUE_DIR / "330482-GA-001.yaml").read_text(encoding="utf-8"))
+    data.update(changes)
+    path.write_text(yaml.safe_dump(data, allow_unicode=True, sort_keys=False), encoding="utf-8")
+    return path
+
+
+def test_catalogue_is_loaded_once_per_code():
+    assert ServiceGuidePage.objects.live().count() == len(CATALOGUE)
+    codes = set(ServiceGuidePage.objects.values_list("code", flat=True))
+    assert codes == {p.stem for p in CATALOGUE}
+
+
+def test_second_import_changes_nothing():
+    revisions = Revision.objects.count()
+    out, _ = run("import_guides", str(CATALOGUE_DIR))
+    assert f"0 created, 0 updated, {len(CATALOGUE)} unchanged" in out
+    assert Revision.objects.count() == revisions
+
+
+def test_changed_file_updates_its_guide_with_a_new_revision(tmp_path):
+    path = write_guide(tmp_path / "g.yaml", committed_days=20, summary="有效期满换领的，可提前三个月申请。")
+    out, _ = run("import_guides", str(path))
+    assert "0 created, 1 updated, 0 unchanged" in out
+    page = ServiceGuidePage.objects.get(code="330482-GA-001")
+    assert page.committed_days == 20 and page.summary == "有效期满换领的，可提前三个月申请。"
+    assert page.live and not page.has_unpublished_changes
+
+
+def test_category_change_moves_the_page_under_its_new_index(tmp_path):
+    path = write_guide(tmp_path / "g.yaml", category="社会事务", centres=["city", "danghu"])
+    run("import_guides", str(path))
+    page = ServiceGuidePage.objects.get(code="330482-GA-001")
+    assert page.get_parent().specific.category == "社会事务"
+    assert page.url_path.startswith("/home/social/")
+
+
+def test_one_invalid_file_means_nothing_is_written_and_every_error_is_printed(tmp_path):
+    write_guide(tmp_path / "a.yaml", code="330482-GA-900", name="新事项甲")
+    write_guide(tmp_path / "b.yaml", code="330482-GA-901", committed_days=90)
+    write_guide(tmp_path / "c.yaml", code="330482-GA-902", category="户籍窗口", centres=["nowhere"])
+    before = ServiceGuidePage.objects.count()
+    with pytest.raises(CommandError, match="nothing was imported") as exc:
+        out, err = io.StringIO(), io.StringIO()
+        call_command("import_guides", str(tmp_path), stdout=out, stderr=err)
+    printed = err.getvalue()
+    assert "b.yaml: 330482-GA-901: committed_days: 承诺时限（90个工作日）不得超过法定时限" in printed
+    assert "c.yaml: 330482-GA-902: category:" in printed
+    assert "330482-GA-900" not in printed
+    assert "3 个问题" in str(exc.value) or "problems" in str(exc.value)
+    assert ServiceGuidePage.objects.count() == before
+    assert not ServiceGuidePage.objects.filter(code__in=["330482-GA-900", "330482-GA-901"]).exists()
+
+
+def test_unknown_centre_and_missing_window_are_rejected(tmp_path):
+    path = write_guide(tmp_path / "g.yaml", centres=["city", "shantang", "atlantis"])
+    with pytest.raises(CommandError):
+        err = io.StringIO()
+        call_command("import_guides", str(path), stdout=io.StringIO(), stderr=err)
+    assert "centres[1]" in err.getvalue() and "没有公安服务窗口" in err.getvalue()
+    assert "centres[2]" in err.getvalue() and "unknown centre 'atlantis'" in err.getvalue()
+
+
+def test_missing_path_is_a_clear_error(tmp_path):
+    with pytest.raises(CommandError, match="no such file"):
+        run("import_guides", str(tmp_path / "nope.yaml"))
+
+
+def test_new_guide_is_created_and_published(tmp_path):
+    path = write_guide(tmp_path / "n.yaml", code="330482-GA-950", name="临时测试事项")
+    out, _ = run("import_guides", str(path))
+    assert "1 created" in out
+    page = ServiceGuidePage.objects.get(code="330482-GA-950")
+    assert page.live and page.title == "临时测试事项" and page.slug == "330482-ga-950"
+    assert page.get_latest_revision() is not None
+
+
+def test_export_round_trip_is_byte_identical(tmp_path):
+    out, _ = run("export_guides", str(tmp_path))
+    assert f"exported {len(CATALOGUE)} guides" in out
+    for original in CATALOGUE:
+        exported = tmp_path / original.name
+        assert exported.read_bytes() == original.read_bytes(), original.name
+
+
+def test_export_then_import_into_the_same_site_changes_nothing(tmp_path):
+    run("export_guides", str(tmp_path))
+    out, _ = run("import_guides", str(tmp_path))
+    assert f"0 created, 0 updated, {len(CATALOGUE)} unchanged" in out
+
+
+def test_edited_guide_exports_its_edit(tmp_path):
+    source = tmp_path / "in"
+    source.mkdir()
+    shutil.copy(CATALOGUE_DIR / "330482-GA-001.yaml", source)
+    page = ServiceGuidePage.objects.get(code="330482-GA-001")
+    page.committed_days = 20
+    page.save_revision().publish()
+    run("export_guides", str(tmp_path / "out"))
+    exported = yaml.safe_load((tmp_path / "out" / "330482-GA-001.yaml").read_text(encoding="utf-8"))
+    assert exported["committed_days"] == 20
