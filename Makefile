@@ -29,11 +29,17 @@ $(DATA_DIR)/secret_key:
 	mkdir -p $(DATA_DIR)
 	umask 077 && $(PY) -c 'import secrets; print(secrets.token_urlsafe(50))' > $@
 
-# Migrate, load the page tree, demo centres and guide catalogue, create the admin; all idempotent.
+# Migrate and create the admin (one process); load the catalogue and collect static files only when
+# their sources changed, so a second `make run` starts in seconds and leaves editors' work alone.
 setup: install $(DATA_DIR)/secret_key
-	$(PROD) $(PY) manage.py migrate --no-input -v 0
+	$(PROD) $(PY) manage.py prepare
+	@$(MAKE) --no-print-directory $(DATA_DIR)/.catalogue-loaded $(DATA_DIR)/static/staticfiles.json
+
+$(DATA_DIR)/.catalogue-loaded: $(wildcard guides/catalogue/*.yaml) guides/demo/centres.yaml
 	$(PROD) $(PY) manage.py load_demo
-	$(PROD) $(PY) manage.py ensure_admin
+	touch $@
+
+$(DATA_DIR)/static/staticfiles.json: requirements.txt $(shell find cms -path '*/static/*' -type f 2>/dev/null)
 	$(PROD) $(PY) manage.py collectstatic --no-input -v 0
 
 run: setup

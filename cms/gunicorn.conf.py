@@ -4,13 +4,14 @@ import subprocess
 import sys
 
 accesslog = "-"
+preload_app = True  # import Django once in the master, so forked workers answer at once
 timeout = 30
 graceful_timeout = 20
 
 _jobs: list[subprocess.Popen] = []
 
 
-def on_starting(server):
+def when_ready(server):
     _jobs.append(subprocess.Popen([sys.executable, "manage.py", "run_periodic"]))
 
 
