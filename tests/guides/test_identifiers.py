@@ -49,9 +49,7 @@ def test_test_data_is_what_it_claims():
     assert ALL_DIGIT_BODY[:17].isdigit()
     # stdnum alone rejects 330482 for births before 平湖市 existed (1991); we accept it on purpose.
     assert not ric.is_valid(PINGHU_1985)
-    assert all(
-        uscc.is_valid(c) for c in (COMPANY, SOLE_TRADER, PUBLIC_INSTITUTION, COOPERATIVE, ALL_DIGIT_BODY)
-    )
+    assert all(uscc.is_valid(c) for c in (COMPANY, SOLE_TRADER, PUBLIC_INSTITUTION, COOPERATIVE, ALL_DIGIT_BODY))
 
 
 def spaced(number: str) -> str:
@@ -190,10 +188,7 @@ def wrong_check_char(code: str) -> str:
 @pytest.mark.parametrize(
     ("value", "message"),
     [
-        *[
-            pytest.param(COMPANY[:12] + letter + COMPANY[13:], USCC_CHARS, id=f"letter-{letter}")
-            for letter in "IOZSV"
-        ],
+        *[pytest.param(COMPANY[:12] + letter + COMPANY[13:], USCC_CHARS, id=f"letter-{letter}") for letter in "IOZSV"],
         pytest.param(COMPANY[:17] + "O", USCC_CHARS, id="O-as-check-character"),
         pytest.param("9133O482MA28A3KX1" + COMPANY[17], USCC_CHARS, id="letter-in-region-code"),
         pytest.param(wrong_check_char(COMPANY), USCC_CHECKSUM, id="bad-check-character"),
@@ -226,9 +221,7 @@ def test_invalid_credit_codes_say_why(value, message):
             id="id-number-full-width-digits",
         ),
         pytest.param(ALL_DIGIT_BODY, ALL_DIGIT_BODY, id="credit-code-with-all-digit-body"),
-        pytest.param(
-            credit_code("91330482704204961"), credit_code("91330482704204961"), id="credit-code-all-digits"
-        ),
+        pytest.param(credit_code("91330482704204961"), credit_code("91330482704204961"), id="credit-code-all-digits"),
     ],
 )
 def test_identifier_accepts_either_kind(value, expected):

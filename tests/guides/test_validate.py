@@ -66,9 +66,7 @@ class Case:
 
 RULES = [
     # _raw_rules: checked on the YAML data, before parsing
-    Case(
-        "category-not-one-of-seven", {"category": "公安"}, "category", "不是七类之一", "not one of the seven"
-    ),
+    Case("category-not-one-of-seven", {"category": "公安"}, "category", "不是七类之一", "not one of the seven"),
     Case("category-a-list", {"category": ["公安服务"]}, "category", "不是七类之一", "not one of the seven"),
     Case(
         "category-a-mapping",
@@ -269,9 +267,7 @@ RULES = [
         "'electronic'",
         "must be one of",
     ),
-    Case(
-        "bad-delivery", {"result.delivery[1]": "drone"}, "result.delivery[1]", "'express'", "must be one of"
-    ),
+    Case("bad-delivery", {"result.delivery[1]": "drone"}, "result.delivery[1]", "'express'", "must be one of"),
     Case("bad-status", {"status": "retired"}, "status", "'abolished'", "must be one of"),
     Case("negative-days", {"statutory_days": -1}, "statutory_days", "不能小于0", "must be at least 0"),
     Case("negative-copies", {"materials[1].copies": -1}, "materials[1].copies", "不能小于0", "at least 0"),
@@ -291,9 +287,7 @@ RULES = [
         "金额数字",
         "an amount",
     ),
-    Case(
-        "date-not-a-date", {"effective_date": "2017-13-01"}, "effective_date", "YYYY-MM-DD", "must be a date"
-    ),
+    Case("date-not-a-date", {"effective_date": "2017-13-01"}, "effective_date", "YYYY-MM-DD", "must be a date"),
     Case("empty-list", {"legal_basis": []}, "legal_basis", "不能为空", "must not be empty"),
     Case("no-centres", {"centres": []}, "centres", "不能为空", "must not be empty"),
     Case("no-delivery", {"result.delivery": []}, "result.delivery", "不能为空", "must not be empty"),
@@ -301,9 +295,7 @@ RULES = [
     Case("blank-string", {"steps[1].actor": "   "}, "steps[1].actor", "不能为空", "must not be empty"),
     Case("string-not-list", {"legal_basis": "《居民身份证法》"}, "legal_basis", "类型不正确", "wrong type"),
     Case("list-not-mapping", {"result": ["pickup"]}, "result", "类型不正确", "wrong type"),
-    Case(
-        "material-not-mapping", {"materials[3]": "监护人身份证"}, "materials[3]", "类型不正确", "wrong type"
-    ),
+    Case("material-not-mapping", {"materials[3]": "监护人身份证"}, "materials[3]", "类型不正确", "wrong type"),
     Case(
         "date-with-time",
         {"effective_date": BASE["effective_date"].isoformat() + "T10:30:00"},
@@ -446,15 +438,9 @@ def write(tmp_path, name: str, text: str):
 @pytest.mark.parametrize(
     ("text", "zh", "en"),
     [
-        pytest.param(
-            "code: [330482-GA-001\nname: x\n", "YAML 无法解析", "YAML does not parse", id="unclosed"
-        ),
-        pytest.param(
-            "code: a\n  name: b\n bad: c\n", "YAML 无法解析", "YAML does not parse", id="bad-indent"
-        ),
-        pytest.param(
-            yaml.safe_dump([BASE], allow_unicode=True), "键值映射", "must hold one guide", id="a-list"
-        ),
+        pytest.param("code: [330482-GA-001\nname: x\n", "YAML 无法解析", "YAML does not parse", id="unclosed"),
+        pytest.param("code: a\n  name: b\n bad: c\n", "YAML 无法解析", "YAML does not parse", id="bad-indent"),
+        pytest.param(yaml.safe_dump([BASE], allow_unicode=True), "键值映射", "must hold one guide", id="a-list"),
         pytest.param("", "键值映射", "must hold one guide", id="empty-file"),
     ],
 )
