@@ -34,6 +34,8 @@ $(DATA_DIR)/secret_key:
 setup: install $(DATA_DIR)/secret_key
 	$(PROD) $(PY) manage.py prepare
 	@$(MAKE) --no-print-directory $(DATA_DIR)/.catalogue-loaded $(DATA_DIR)/static/staticfiles.json
+	$(VENV)/bin/pybabel compile -d locale -D django
+	$(PROD) $(PY) manage.py rebuild_search_index --if-needed
 
 $(DATA_DIR)/.catalogue-loaded: $(wildcard guides/catalogue/*.yaml) guides/demo/centres.yaml
 	$(PROD) $(PY) manage.py load_demo
@@ -71,11 +73,26 @@ format: install
 	$(VENV)/bin/ruff format .
 	$(PY) -m guides format guides/catalogue
 
+# Interface translations (locale/, gettext via Babel): extract msgids, merge them into each language, compile .mo.
+.PHONY: messages-extract messages-update messages-compile
+BABEL_KEYWORDS := -k gettext_lazy -k pgettext_lazy:1c,2 -k ngettext_lazy:1,2
+
+messages-extract: install
+	DJANGO_SETTINGS_MODULE=cms.settings.test PYTHONPATH=. $(VENV)/bin/pybabel extract -F babel.cfg $(BABEL_KEYWORDS) \
+		--sort-output --add-location=file --project=OneTrip --copyright-holder=OneTrip -o locale/django.pot .
+
+messages-update: messages-extract
+	$(VENV)/bin/pybabel update -i locale/django.pot -d locale -D django --width=120
+
+messages-compile: install
+	$(VENV)/bin/pybabel compile -d locale -D django --statistics
+
 bench: install
-	@echo "No benchmarks yet."
+	$(PY) benchmarks/search_bench.py
+	$(PY) benchmarks/booking_bench.py
 
 kiosk: install
-	@echo "The kiosk is not built yet (issue: The kiosk)." >&2; exit 1
+	$(PY) -m kiosk
 
 clean:
 	rm -rf $(VENV) $(DATA_DIR)

@@ -1,4 +1,5 @@
 from django.conf import settings
+from django.conf.urls.i18n import i18n_patterns
 from django.urls import include, path
 from wagtail import urls as wagtail_urls
 from wagtail.admin import urls as wagtailadmin_urls
@@ -17,4 +18,13 @@ if settings.DEBUG:
 
     urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)
 
-urlpatterns += [path("", include(wagtail_urls))]
+# The public site in both languages: Chinese at /…, English at /en/… (LocaleMiddleware reads the prefix).
+# Public pages belong in here, before Wagtail's catch-all.
+urlpatterns += i18n_patterns(
+    path("dashboard/", include("cms.services.urls")),
+    path("booking/", include("cms.bookings.urls")),
+    path("apply/", include("cms.applications.urls")),
+    path("search/", include("cms.search.urls")),
+    path("", include(wagtail_urls)),
+    prefix_default_language=False,
+)

@@ -2,10 +2,12 @@
 
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
+from django.utils import timezone
 from modelcluster.fields import ParentalKey
 from wagtail.admin.panels import FieldPanel, InlinePanel, MultiFieldPanel
 from wagtail.models import Orderable, Page
 
+from cms.centres.forms import CATEGORY_CHOICES, WEEKDAY_CHOICES, CentreAdminForm, JSONCheckboxes, JSONPeriods
 from guides import enums
 from guides.centres import CentreKind, RuleKind
 
@@ -60,12 +62,26 @@ class CentrePage(Page):
         InlinePanel("windows", label="窗口 windows"),
         InlinePanel("hours", label="办公时间规则 hour rules"),
     ]
+    base_form_class = CentreAdminForm
 
     parent_page_types = ["centres.CentreIndexPage"]
     subpage_types = []
 
     class Meta:
         verbose_name = "服务中心 centre"
+
+    def get_context(self, request, *args, **kwargs):
+        from cms.centres import opening
+        from cms.services.models import ServiceGuidePage
+
+        context = super().get_context(request, *args, **kwargs)
+        today = timezone.localdate()
+        context["today"] = today
+        context["week"] = opening.week(self, today)
+        context["guides"] = (
+            ServiceGuidePage.objects.live().filter(centre_links__centre=self).order_by("category", "code").distinct()
+        )
+        return context
 
 
 class CentreWindow(Orderable):
@@ -90,3 +106,13 @@ class CentreHourRule(Orderable):
     every_weeks = models.PositiveIntegerField("每几周 every N weeks", default=1)
     rota_start = models.DateField("轮值起始周日 rota start", null=True, blank=True)
     note = models.CharField("说明 note", max_length=255, blank=True)
+
+    panels = [
+        FieldPanel("kind"),
+        FieldPanel("categories", widget=JSONCheckboxes(choices=CATEGORY_CHOICES)),
+        FieldPanel("weekdays", widget=JSONCheckboxes(choices=WEEKDAY_CHOICES, integers=True)),
+        FieldPanel("periods", widget=JSONPeriods(attrs={"placeholder": "08:30-12:00, 13:30-17:00"})),
+        FieldPanel("every_weeks"),
+        FieldPanel("rota_start"),
+        FieldPanel("note"),
+    ]

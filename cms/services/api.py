@@ -1,10 +1,10 @@
 """`/api/v1/guides`: list or search guides, and one guide with every standard field."""
 
-from django.db.models import Q
 from django.shortcuts import get_object_or_404
 from ninja import Field, Query, Router, Schema
 
 from cms.api.errors import ApiError, ErrorBody
+from cms.search.service import search_guides
 from cms.services.models import ServiceGuidePage
 from cms.services.standard import guide_from_page
 from guides.enums import WindowCategory
@@ -25,6 +25,7 @@ class GuideListItem(Schema):
     visits: int
     online: bool
     url: str
+    highlight: str = Field("", description="with q: the passage that matched, HTML-escaped, matches in <mark>")
 
 
 class GuideList(Schema):
@@ -70,13 +71,21 @@ def list_guides(request, filters: Query[GuideFilters]):
         pages = pages.filter(category=_category(filters.category))
     if filters.centre:
         pages = pages.filter(centre_links__centre__code=filters.centre)
+    highlights = {}
     if filters.q.strip():
-        q = filters.q.strip()
-        pages = pages.filter(
-            Q(title__icontains=q) | Q(name_en__icontains=q) | Q(code__iexact=q) | Q(summary__icontains=q)
+        found = search_guides(
+            filters.q,
+            category=_category(filters.category) if filters.category else None,
+            centre=filters.centre or None,
+            limit=filters.limit,
+            offset=filters.offset,
         )
-    count = pages.count()
-    window = pages[filters.offset : filters.offset + filters.limit]
+        highlights = {hit.code: hit.snippet_html for hit in found.hits}
+        ranked = {p.code: p for p in pages.filter(code__in=list(highlights))}
+        count, window = found.total, [ranked[code] for code in highlights if code in ranked]
+    else:
+        count = pages.count()
+        window = pages[filters.offset : filters.offset + filters.limit]
     items = [
         {
             "code": p.code,
@@ -90,6 +99,7 @@ def list_guides(request, filters: Query[GuideFilters]):
             "visits": p.channels_visits,
             "online": p.channels_online,
             "url": _url(request, p),
+            "highlight": highlights.get(p.code, ""),
         }
         for p in window
     ]

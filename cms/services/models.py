@@ -3,13 +3,17 @@ and ordered rows. Field names match `guides.schema`, so `cms.services.standard` 
 
 from django.core.validators import MinValueValidator
 from django.db import models
+from django.utils import timezone
 from modelcluster.fields import ParentalKey
 from wagtail import blocks
-from wagtail.admin.panels import FieldPanel, InlinePanel, MultiFieldPanel, ObjectList, TabbedInterface
+from wagtail.admin.panels import FieldPanel
 from wagtail.fields import StreamField
 from wagtail.models import Orderable, Page
 from wagtail.search import index
 
+from cms.services.forms import GuideAdminForm
+from cms.services.panels import guide_edit_handler
+from cms.services.permissions import DepartmentPermissionTester
 from guides import enums
 
 
@@ -23,12 +27,21 @@ def _text_list(label: str) -> StreamField:
 
 
 class Department(models.Model):
-    """实施机构: a department responsible for guides."""
+    """实施机构: a department responsible for guides; its editors' group may edit only its guides."""
 
     name = models.CharField("名称 name", max_length=100, unique=True)
     name_en = models.CharField("英文名称 English name", max_length=200, blank=True)
+    editors = models.OneToOneField(
+        "auth.Group",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="department",
+        verbose_name="编辑组 editors' group",
+        help_text="该组成员只能编辑本部门的办事指南 / members may edit only this department's guides",
+    )
 
-    panels = [FieldPanel("name"), FieldPanel("name_en")]
+    panels = [FieldPanel("name"), FieldPanel("name_en"), FieldPanel("editors")]
 
     class Meta:
         ordering = ["name"]
@@ -51,13 +64,22 @@ class GuideIndexPage(Page):
     parent_page_types = ["home.HomePage"]
     subpage_types = ["services.ServiceGuidePage"]
 
+    def permissions_for_user(self, user):
+        return DepartmentPermissionTester(user, self)
+
     @property
     def window_category(self) -> enums.WindowCategory:
         return enums.WindowCategory(self.category)
 
     def get_context(self, request, *args, **kwargs):
         context = super().get_context(request, *args, **kwargs)
-        context["guides"] = ServiceGuidePage.objects.child_of(self).live().order_by("code")
+        guides = ServiceGuidePage.objects.child_of(self).live().select_related("department").order_by("code")
+        audience = request.GET.get("for", "")
+        if audience in (enums.ServiceObject.CITIZEN, enums.ServiceObject.COMPANY):
+            guides = guides.filter(service_object__in=[audience, enums.ServiceObject.BOTH])
+        else:
+            audience = ""
+        context["guides"], context["audience"] = guides, audience
         return context
 
 
@@ -106,82 +128,36 @@ class ServiceGuidePage(Page):
         index.FilterField("category"),
     ]
 
-    edit_handler = TabbedInterface(
-        [
-            ObjectList(
-                Page.content_panels
-                + [
-                    FieldPanel("code"),
-                    FieldPanel("name_en"),
-                    FieldPanel("summary"),
-                    FieldPanel("summary_en"),
-                    FieldPanel("item_type"),
-                    FieldPanel("category"),
-                    FieldPanel("department"),
-                    InlinePanel("co_department_links", label="协办部门 co-departments"),
-                    FieldPanel("service_object"),
-                    FieldPanel("legal_basis"),
-                    FieldPanel("status"),
-                    FieldPanel("effective_date"),
-                    FieldPanel("keywords"),
-                    InlinePanel("centre_links", label="同城通办 centres"),
-                    MultiFieldPanel(
-                        [FieldPanel("contact_consultation_phones"), FieldPanel("contact_complaint_phone")],
-                        heading="咨询与投诉 contact",
-                    ),
-                    InlinePanel("faq", label="常见问题 FAQ"),
-                ],
-                heading="内容 content",
-            ),
-            ObjectList([InlinePanel("materials", label="申请材料 materials")], heading="材料 materials"),
-            ObjectList([FieldPanel("conditions"), FieldPanel("prohibitions")], heading="条件 conditions"),
-            ObjectList(
-                [InlinePanel("steps", label="办理流程 steps"), InlinePanel("special_procedures", label="特别程序")],
-                heading="流程 process",
-            ),
-            ObjectList(
-                [
-                    FieldPanel("statutory_days"),
-                    FieldPanel("committed_days"),
-                    FieldPanel("immediate"),
-                    MultiFieldPanel(
-                        [
-                            FieldPanel("channels_visits"),
-                            FieldPanel("channels_visits_reason"),
-                            FieldPanel("channels_online"),
-                            FieldPanel("channels_online_depth"),
-                            FieldPanel("channels_appointment"),
-                            FieldPanel("channels_kiosk"),
-                            FieldPanel("channels_express"),
-                            FieldPanel("channels_online_payment"),
-                        ],
-                        heading="办理渠道 channels",
-                    ),
-                    MultiFieldPanel(
-                        [
-                            FieldPanel("result_certificate"),
-                            FieldPanel("result_certificate_en"),
-                            FieldPanel("result_validity"),
-                            FieldPanel("result_delivery"),
-                        ],
-                        heading="办理结果 result",
-                    ),
-                ],
-                heading="时限 time",
-            ),
-            ObjectList(
-                [FieldPanel("fees_free"), InlinePanel("fee_items", label="收费项目 fee items")], heading="收费 fees"
-            ),
-            ObjectList(Page.promote_panels, heading="推广 promote"),
-            ObjectList(Page.settings_panels, heading="设置 settings"),
-        ]
-    )
+    edit_handler = guide_edit_handler
+    base_form_class = GuideAdminForm
 
     parent_page_types = ["services.GuideIndexPage"]
     subpage_types = []
 
     class Meta:
         verbose_name = "办事指南 service guide"
+
+    def permissions_for_user(self, user):
+        return DepartmentPermissionTester(user, self)
+
+    @property
+    def time_cut_percent(self) -> float | None:
+        """How much shorter the committed limit is than the statutory one (None if the law sets 0 days)."""
+        if not self.statutory_days:
+            return None
+        return round((self.statutory_days - self.committed_days) * 100 / self.statutory_days, 1)
+
+    def get_context(self, request, *args, **kwargs):
+        from cms.centres import opening
+
+        context = super().get_context(request, *args, **kwargs)
+        now = timezone.now()
+        category = enums.WindowCategory(self.category)
+        links = self.centre_links.select_related("centre").filter(centre__live=True)
+        context["today"] = timezone.localdate(now)
+        context["centres"] = [(link.centre, opening.today(link.centre, category, now)) for link in links]
+        context["page_url"] = self.get_full_url(request) or request.build_absolute_uri(self.url)
+        return context
 
 
 class GuideRow(Orderable):

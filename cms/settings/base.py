@@ -13,7 +13,14 @@ INSTALLED_APPS = [
     "cms.home",
     "cms.services",
     "cms.centres",
+    "cms.personal",
+    "cms.devices",
+    "cms.hours",
+    "cms.bookings",
+    "cms.applications",
     "cms.api",
+    "cms.search",
+    "cms.changes",
     "wagtail.contrib.forms",
     "wagtail.contrib.redirects",
     "wagtail.contrib.settings",
@@ -86,7 +93,24 @@ def database_config(url: str | None) -> dict:
 
 
 DATABASES = {"default": database_config(os.environ.get("DATABASE_URL"))}
+if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
+    INSTALLED_APPS.append("django.contrib.postgres")  # wagtailsearch's index fields need it on PostgreSQL
+
+# Keyed hashes and encryption at rest of names, phones and ID numbers (cms/personal). Every app server
+# sharing a database needs the same key; unset, `make run` generates one into DATA_DIR.
+PERSONAL_DATA_KEY = os.environ.get("PERSONAL_DATA_KEY", "")
+
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+
+# Online applications (cms/applications): uploaded materials live outside MEDIA_ROOT, served only by
+# views that check the receipt + ID number or the department; caps per file, per request and in pixels.
+APPLICATION_FILES_DIR = Path(os.environ.get("APPLICATION_FILES_DIR", DATA_DIR / "application-files"))
+APPLICATION_UPLOAD_MAX_BYTES = 10 * 1024 * 1024
+APPLICATION_UPLOAD_TOTAL_BYTES = 40 * 1024 * 1024
+APPLICATION_UPLOAD_MAX_FILES = 20
+APPLICATION_IMAGE_MAX_PIXELS = 40_000_000
+APPLICATION_SUPPLEMENT_DAYS = 5  # working days to supply a 容缺 material
+APPLICATION_LOOKUP_LIMIT = (20, 600)  # status lookups per client address per 600 seconds
 
 if os.environ.get("REDIS_URL"):
     CACHES = {
@@ -121,6 +145,11 @@ WAGTAIL_SITE_NAME = "最多跑一次 · 平湖市政务服务"
 WAGTAILADMIN_BASE_URL = os.environ.get("SITE_URL", f"http://127.0.0.1:{os.environ.get('PORT', '8000')}")
 WAGTAIL_I18N_ENABLED = False
 WAGTAILSEARCH_BACKENDS = {"default": {"BACKEND": "wagtail.search.backends.database"}}
+# Our Chinese search (guides/search, cms/search): each app server keeps its own Whoosh index here.
+SEARCH_INDEX_DIR = Path(os.environ.get("SEARCH_INDEX_DIR", DATA_DIR / "search-index"))
+SEARCH_INDEX_LOCK_TIMEOUT = 5.0  # seconds a writer waits for the index before queueing its change
+SEARCH_INDEX_REBUILD_INLINE = False  # a broken index is rebuilt in a background thread
+
 
 LOGGING = {
     "version": 1,

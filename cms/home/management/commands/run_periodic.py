@@ -5,7 +5,10 @@ from django.core.management.base import BaseCommand
 
 
 class Command(BaseCommand):
-    help = "Run the periodic jobs every minute until stopped: scheduled publishing (more jobs join as issues land)."
+    help = (
+        "Run the periodic jobs every minute until stopped: scheduled publishing, no-shows and reminders, "
+        "overdue supplements, and search-index upkeep (queued changes applied, a broken index rebuilt)."
+    )
 
     def add_arguments(self, parser):
         parser.add_argument("--interval", type=int, default=60, help="seconds between runs")
@@ -14,6 +17,10 @@ class Command(BaseCommand):
     def handle(self, *args, interval, once, **options):
         while True:
             call_command("publish_scheduled", verbosity=0)
+            call_command("mark_no_shows", verbosity=0)
+            call_command("send_reminders", verbosity=0)
+            call_command("mark_supplements_overdue", verbosity=0)
+            call_command("rebuild_search_index", "--if-needed", verbosity=0)
             if once:
                 return
             time.sleep(interval)

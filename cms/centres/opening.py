@@ -1,0 +1,68 @@
+"""Opening hours of centre pages for the public site: `guides.hours` over the page's rules, the city
+calendar (holidays, 调休) and the centre's closures, as `cms.hours.sources` reads them.
+
+A centre whose rules do not parse (an editor's half-finished change) gets None, and the templates
+list its rules instead.
+"""
+
+import datetime as dt
+from dataclasses import dataclass
+
+from pydantic import ValidationError
+
+from cms.centres.models import CentrePage
+from cms.hours.sources import CentreHours, centre_hours
+from guides import hours
+from guides.enums import WindowCategory
+
+LOOK_AHEAD_DAYS = 31  # how far "opens next on …" looks past today
+
+
+@dataclass(frozen=True)
+class Today:
+    """One category at one centre today: its periods, and whether it is open now or when it opens next."""
+
+    periods: tuple[hours.Period, ...]
+    open_now: bool
+    next_opening: dt.datetime | None  # when it is closed now
+    holiday: str | None
+    closure: str | None  # the reason, when a closure shuts this category today
+
+
+def _hours(page: CentrePage, first: dt.date, last: dt.date) -> CentreHours | None:
+    try:
+        return centre_hours(page, first, last)
+    except ValidationError:
+        return None
+
+
+def today(page: CentrePage, category: WindowCategory, now: dt.datetime) -> Today | None:
+    """None when the centre has no window of that category or its hours cannot be computed."""
+    day = hours.local(now).date()
+    source = _hours(page, day, day + dt.timedelta(days=LOOK_AHEAD_DAYS))
+    if source is None or category not in source.centre.windows:
+        return None
+    status = source.status(now, category, search_days=LOOK_AHEAD_DAYS)
+    day_hours = source.days(day, day)[0]
+    return Today(
+        periods=day_hours.categories[category],
+        open_now=status.open,
+        next_opening=None if status.open else status.next_opening,
+        holiday=day_hours.holiday,
+        closure=day_hours.closed.get(category),
+    )
+
+
+def week(page: CentrePage, day: dt.date) -> dict | None:
+    """The week holding `day`: its seven `DayHours`, and per category seven (periods, closure reason) cells."""
+    monday, sunday = hours.week_of(day)
+    source = _hours(page, monday, sunday)
+    if source is None:
+        return None
+    days = source.days(monday, sunday)
+    rows = [
+        (category, [(d.categories[category], d.closed.get(category)) for d in days])
+        for category in WindowCategory
+        if category in source.centre.windows
+    ]
+    return {"days": days, "rows": rows}

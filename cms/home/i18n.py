@@ -1,0 +1,34 @@
+"""Dates, times and weekday names in the visitor's language, formatted by Babel from CLDR data."""
+
+import datetime as dt
+
+from babel.dates import format_date, format_time, get_day_names
+from django.conf import settings
+from django.utils.translation import get_language
+
+# Django language code → Babel locale, and the date patterns a reader of each language expects.
+BABEL_LOCALES = {"zh-hans": "zh_Hans_CN", "en": "en"}
+LONG_DATE = {"zh-hans": "y年M月d日 EEEE", "en": "EEEE d MMMM y"}  # 2026年10月1日 星期四 · Thursday 1 October 2026
+SHORT_DATE = {"zh-hans": "M月d日 EEE", "en": "EEE d MMM"}
+
+
+def language() -> str:
+    code = (get_language() or settings.LANGUAGE_CODE).lower()
+    return code if code in BABEL_LOCALES else settings.LANGUAGE_CODE
+
+
+def long_date(day: dt.date) -> str:
+    return format_date(day, LONG_DATE[language()], locale=BABEL_LOCALES[language()])
+
+
+def short_date(day: dt.date) -> str:
+    return format_date(day, SHORT_DATE[language()], locale=BABEL_LOCALES[language()])
+
+
+def clock(time: dt.time) -> str:
+    return format_time(time, "HH:mm", locale=BABEL_LOCALES[language()])
+
+
+def weekday_name(weekday: int, width: str = "wide") -> str:
+    """ISO weekday (1 = Monday) by name: 星期一 / Monday."""
+    return get_day_names(width, locale=BABEL_LOCALES[language()])[weekday - 1]

@@ -1,0 +1,71 @@
+"""The public site in a real browser (Debian's chromium through Playwright) against a real server:
+home, a guide and a centre page, in both languages, by keyboard, on a phone and in print."""
+
+
+def test_home_page(page, site_url, screenshot):
+    page.goto(site_url + "/")
+    assert page.locator("html").get_attribute("lang") == "zh-Hans"
+    assert page.locator("h1").inner_text() == "群众和企业到政府办事，最多跑一次"
+    assert page.locator(".categories li").count() == 7
+    assert page.get_by_label("搜索办事指南").is_visible()
+    screenshot(page, "home", docs=True)
+
+
+def test_guide_page(page, site_url, screenshot):
+    page.goto(site_url + "/")
+    page.get_by_role("link", name="公安服务").first.click()
+    page.get_by_role("link", name="居民身份证申领/换领/补领").click()
+    assert page.url.endswith("/police/330482-ga-001/")
+    assert page.locator(".badge-free").first.is_visible()
+    assert page.get_by_role("link", name="预约办理").is_visible()
+    assert page.locator(".qr svg").is_visible()
+    assert page.locator("table.materials tbody tr").count() >= 3
+    screenshot(page, "guide")
+
+
+def test_centre_page(page, site_url, screenshot):
+    page.goto(site_url + "/centres/city/")
+    table = page.locator("table.week")
+    assert table.is_visible()
+    assert table.locator("thead th").count() == 8
+    assert page.locator(".week .period-staggered").count() > 0
+    assert page.locator(".week .period-extended").count() > 0
+    screenshot(page, "centre")
+
+
+def test_language_switch_keeps_the_page(page, site_url, screenshot):
+    page.goto(site_url + "/police/330482-ga-001/")
+    page.get_by_role("link", name="English").click()
+    assert page.url.endswith("/en/police/330482-ga-001/")
+    assert page.locator("html").get_attribute("lang") == "en"
+    assert "Resident Identity Card" in page.locator("h1").inner_text()
+    screenshot(page, "guide-en")
+    page.get_by_role("link", name="中文").click()
+    assert page.url.endswith("/police/330482-ga-001/") and "/en/" not in page.url
+
+
+def test_keyboard_reaches_the_content_first(page, site_url):
+    page.goto(site_url + "/")
+    page.keyboard.press("Tab")
+    assert page.evaluate("document.activeElement.textContent") == "跳到正文"
+    page.keyboard.press("Enter")
+    page.keyboard.press("Tab")
+    assert page.evaluate("document.activeElement.closest('main') !== null")
+
+
+def test_guide_fits_a_phone_screen(browser, site_url, screenshot):
+    context = browser.new_context(viewport={"width": 375, "height": 740}, locale="zh-CN", is_mobile=True)
+    phone = context.new_page()
+    phone.goto(site_url + "/police/330482-ga-001/")
+    assert phone.evaluate("document.documentElement.scrollWidth <= window.innerWidth + 1")
+    screenshot(phone, "guide-phone")
+    context.close()
+
+
+def test_guide_prints_without_navigation(page, site_url):
+    page.goto(site_url + "/police/330482-ga-001/")
+    page.emulate_media(media="print")
+    assert not page.locator(".site-header nav").is_visible()
+    assert not page.locator(".actions").is_visible()
+    assert page.locator("table.materials").is_visible()
+    assert page.locator("details p").first.is_visible()  # FAQ answers print open
