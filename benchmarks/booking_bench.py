@@ -1,0 +1,274 @@
+"""Booking throughput, latency and oversells through the real HTTP API, on SQLite and on PostgreSQL.
+
+For each database: a fresh, migrated database with the demo centres and one guide; gunicorn with
+several worker processes; client processes that POST /api/v1/bookings at the same moment.
+
+1. throughput: each client books its own slot (room for all its requests): bookings/s, p50, p95;
+2. contention: 10,000 attempts on slots of capacity 5, every client hitting the same slot at once:
+   successes, 409s, and oversells (rows beyond capacity, or a counter that disagrees with the rows);
+3. the raw limit: the same conditional UPDATE + INSERT in a plain loop without Django, with as many
+   processes, in the same run; the API's throughput as a share of it.
+
+    .venv/bin/python benchmarks/booking_bench.py [--workers 4] [--clients 8] [--attempts 10000]
+PostgreSQL is used when it answers at $BENCH_POSTGRES_URL (default postgres://postgres@127.0.0.1:5432/postgres).
+"""
+
+import argparse
+import datetime as dt
+import multiprocessing
+import os
+import secrets
+import sqlite3
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from collections import Counter
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(REPO))
+
+from cms.bookings.testing import RawDatabase, gunicorn, id_number, run_clients  # noqa: E402
+from guides.hours import TZ  # noqa: E402
+
+GUIDE = "330482-GA-001"
+GUIDE_FILE = REPO / "guides" / "catalogue" / f"{GUIDE}.yaml"
+CATEGORY = "公安服务"
+SETTINGS = "cms.settings.production"
+CLIENT_TIMEOUT = 3 * 3600  # a loaded machine can take long over 10,000 requests; never cut a run short
+ENV = {"SECRET_KEY": secrets.token_urlsafe(40), "PERSONAL_DATA_KEY": secrets.token_urlsafe(40)}
+
+
+def manage(database_url: str, data_dir: Path, *args: str) -> None:
+    env = {
+        **os.environ,
+        **ENV,
+        "DATABASE_URL": database_url,
+        "DATA_DIR": str(data_dir),
+        "DJANGO_SETTINGS_MODULE": SETTINGS,
+    }
+    # --skip-checks: with PostgreSQL, Django's checks stop on wagtailsearch's SearchVectorField unless
+    # django.contrib.postgres is installed; the booking tables need neither.
+    subprocess.run(
+        [sys.executable, "manage.py", *args, "--skip-checks"], cwd=REPO, env=env, check=True, stdout=subprocess.DEVNULL
+    )
+
+
+def prepare(database_url: str, data_dir: Path) -> None:
+    manage(database_url, data_dir, "migrate", "--no-input", "-v", "0")
+    manage(database_url, data_dir, "import_centres", str(REPO / "guides" / "demo" / "centres.yaml"))
+    manage(database_url, data_dir, "import_guides", str(GUIDE_FILE))
+
+
+def postgres_database(admin_url: str) -> str | None:
+    """A fresh database on the server at `admin_url`, or None if PostgreSQL does not answer."""
+    try:
+        import psycopg
+
+        with psycopg.connect(admin_url, autocommit=True, connect_timeout=3) as conn:
+            conn.execute("DROP DATABASE IF EXISTS onetrip_booking_bench WITH (FORCE)")
+            conn.execute("CREATE DATABASE onetrip_booking_bench")
+    except Exception as error:  # any failure means: no PostgreSQL here
+        print(f"PostgreSQL not available ({error.__class__.__name__}); SQLite only.")
+        return None
+    return admin_url.rsplit("/", 1)[0] + "/onetrip_booking_bench"
+
+
+def centre_id(raw: RawDatabase) -> int:
+    return raw.execute("SELECT page_ptr_id FROM centres_centrepage WHERE code = %s", ["city"]).fetchone()[0]
+
+
+class Slots:
+    """Slots at distinct minutes of a day inside the booking window (times need not follow the hours grid)."""
+
+    def __init__(self, raw: RawDatabase, day_offset: int):
+        self.raw, self.centre = raw, centre_id(raw)
+        day = dt.datetime.now(TZ).date() + dt.timedelta(days=day_offset)
+        self.next = dt.datetime.combine(day, dt.time(0, 0), tzinfo=TZ)
+
+    def make(self, count: int, capacity: int) -> list[int]:
+        ids = []
+        for _ in range(count):
+            ids.append(self.raw.insert_slot(self.centre, CATEGORY, self.next, minutes=1, capacity=capacity))
+            self.next += dt.timedelta(minutes=1)
+        return ids
+
+
+class People:
+    def __init__(self):
+        self.n = 0
+
+    def request(self, slot: int) -> dict:
+        self.n += 1
+        return {
+            "body": {
+                "slot": slot,
+                "guide": GUIDE,
+                "name": f"测试{self.n}",
+                "phone": f"139{self.n:08d}",
+                "id_number": id_number(self.n),
+            }
+        }
+
+
+def percentile(values: list[float], q: float) -> float:
+    return statistics.quantiles(values, n=100, method="inclusive")[q - 1] if len(values) > 1 else values[0]
+
+
+def summarise(results, seconds: float) -> dict:
+    flat = [r for job in results for r in job]
+    latencies = [r[2] for r in flat]
+    outcome = Counter(r[0] for r in flat)
+    return {
+        "requests": len(flat),
+        "created": outcome[201],
+        "conflicts": outcome[409],
+        "other": {k: v for k, v in outcome.items() if k not in (201, 409)},
+        "seconds": seconds,
+        "rps": len(flat) / seconds,
+        "bookings_per_s": outcome[201] / seconds,
+        "p50_ms": percentile(latencies, 50) * 1000,
+        "p95_ms": percentile(latencies, 95) * 1000,
+    }
+
+
+def throughput(url: str, slots: Slots, people: People, clients: int, per_client: int) -> dict:
+    own = slots.make(clients, capacity=per_client)
+    jobs = [[people.request(slot) for _ in range(per_client)] for slot in own]
+    started = time.perf_counter()
+    results = run_clients(url, jobs, timeout=CLIENT_TIMEOUT)
+    return summarise(results, time.perf_counter() - started)
+
+
+def contention(url: str, raw: RawDatabase, slots: Slots, people: People, clients: int, attempts: int) -> dict:
+    capacity = 5
+    per_slot = clients * 5  # every client tries each slot five times: 8× the capacity at once
+    ids = slots.make(attempts // per_slot, capacity=capacity)
+    jobs = [[people.request(slot) for slot in ids for _ in range(per_slot // clients)] for _ in range(clients)]
+    started = time.perf_counter()
+    results = run_clients(url, jobs, timeout=CLIENT_TIMEOUT)
+    summary = summarise(results, time.perf_counter() - started)
+    counts = raw.slot_counts(ids)
+    summary["slots"] = len(ids)
+    summary["oversold"] = sum(max(rows - cap, 0) + (booked != rows) for cap, booked, rows in counts)
+    summary["rows"] = sum(rows for _, _, rows in counts)
+    summary["expected"] = len(ids) * capacity
+    return summary
+
+
+# --- the raw limit: conditional UPDATE + INSERT, no Django -------------------------------------------------
+
+RAW_TABLE = "CREATE TABLE IF NOT EXISTS bench_raw_booking (id {pk}, slot_id bigint NOT NULL, code varchar(12) NOT NULL)"
+
+
+def _raw_worker(url: str, slot: int, count: int, queue) -> None:
+    raw = RawDatabase(url)
+    if raw.sqlite:
+        raw.execute("PRAGMA synchronous=NORMAL")  # as Django's connections have it (cms/settings/base.py)
+    begin = "BEGIN IMMEDIATE" if raw.sqlite else "BEGIN"
+    made = 0
+    started = time.perf_counter()
+    for n in range(count):
+        raw.execute(begin)
+        cursor = raw.execute("UPDATE bookings_slot SET booked = booked + 1 WHERE id = %s AND booked < capacity", [slot])
+        if cursor.rowcount == 1:
+            raw.execute("INSERT INTO bench_raw_booking (slot_id, code) VALUES (%s, %s)", [slot, f"R{n:07d}"])
+            made += 1
+        raw.execute("COMMIT")
+    queue.put((made, time.perf_counter() - started))
+    raw.close()
+
+
+def raw_loop(url: str, raw: RawDatabase, slots: Slots, clients: int, per_client: int) -> dict:
+    pk = "INTEGER PRIMARY KEY AUTOINCREMENT" if raw.sqlite else "bigserial PRIMARY KEY"
+    raw.execute(RAW_TABLE.format(pk=pk))
+    own = slots.make(clients, capacity=per_client)
+    queue = multiprocessing.get_context("fork").Queue()
+    workers = [
+        multiprocessing.get_context("fork").Process(target=_raw_worker, args=(url, slot, per_client, queue))
+        for slot in own
+    ]
+    started = time.perf_counter()
+    for w in workers:
+        w.start()
+    done = [queue.get() for _ in workers]
+    for w in workers:
+        w.join()
+    seconds = time.perf_counter() - started
+    return {
+        "bookings": sum(m for m, _ in done),
+        "seconds": seconds,
+        "bookings_per_s": sum(m for m, _ in done) / seconds,
+    }
+
+
+def bench(name: str, url: str, data_dir: Path, args) -> dict:
+    print(f"\n== {name}: preparing a fresh database", flush=True)
+    prepare(url, data_dir)
+    raw = RawDatabase(url)
+    slots, people = Slots(raw, day_offset=2), People()
+    with gunicorn(url, data_dir, workers=args.workers, settings=SETTINGS) as server:
+        run_clients(server, [[people.request(s)] for s in slots.make(args.clients, capacity=1)])  # warm the workers
+        steady = throughput(server, slots, people, args.clients, args.per_client)
+        contended = contention(server, raw, slots, people, args.clients, args.attempts)
+    limit = raw_loop(url, raw, slots, args.clients, args.per_client)
+    raw.close()
+    return {"steady": steady, "contended": contended, "raw": limit}
+
+
+def report(name: str, r: dict, args) -> None:
+    s, c, raw = r["steady"], r["contended"], r["raw"]
+    print(f"\n{name}: gunicorn {args.workers} workers, {args.clients} client processes")
+    print(
+        f"  throughput   {s['requests']} bookings in {s['seconds']:.1f} s: {s['bookings_per_s']:.0f} bookings/s, "
+        f"p50 {s['p50_ms']:.0f} ms, p95 {s['p95_ms']:.0f} ms (other answers: {s['other'] or 'none'})"
+    )
+    print(
+        f"  contention   {c['requests']} attempts on {c['slots']} slots of 5: {c['created']} booked, "
+        f"{c['conflicts']} × 409, other {c['other'] or 'none'}; {c['rps']:.0f} requests/s, "
+        f"p50 {c['p50_ms']:.0f} ms, p95 {c['p95_ms']:.0f} ms"
+    )
+    print(f"               rows {c['rows']} (capacity {c['expected']}), oversells: {c['oversold']}")
+    share = 100 * s["bookings_per_s"] / raw["bookings_per_s"]
+    print(
+        f"  raw limit    conditional UPDATE + INSERT, {args.clients} processes, no Django: "
+        f"{raw['bookings_per_s']:.0f} bookings/s; the API reaches {share:.1f}% of it"
+    )
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--workers", type=int, default=4, help="gunicorn worker processes")
+    parser.add_argument("--clients", type=int, default=8, help="client processes")
+    parser.add_argument("--per-client", type=int, default=100, help="bookings per client in the throughput run")
+    parser.add_argument("--attempts", type=int, default=10_000, help="attempts in the contention run")
+    parser.add_argument("--only", choices=["sqlite", "postgresql"], help="run one database only")
+    args = parser.parse_args()
+    os.environ.update(ENV)  # production settings for the servers: a secret key and a personal-data key
+    load_before = os.getloadavg()
+    results = {}
+    with tempfile.TemporaryDirectory(prefix="booking-bench-") as tmp:
+        tmp = Path(tmp)
+        if args.only != "postgresql":
+            (tmp / "sqlite").mkdir()
+            results["SQLite (WAL, BEGIN IMMEDIATE)"] = bench(
+                "SQLite", f"sqlite:///{tmp / 'sqlite' / 'bench.sqlite3'}", tmp / "sqlite", args
+            )
+        if args.only != "sqlite":
+            url = postgres_database(os.environ.get("BENCH_POSTGRES_URL", "postgres://postgres@127.0.0.1:5432/postgres"))
+            if url:
+                (tmp / "pg").mkdir()
+                results["PostgreSQL"] = bench("PostgreSQL", url, tmp / "pg", args)
+    print(
+        f"\nBooking benchmark ({os.cpu_count()} CPUs, SQLite {sqlite3.sqlite_version}, Python {sys.version.split()[0]})"
+    )
+    after = os.getloadavg()[0]
+    print(f"load average before {load_before[0]:.1f}, after {after:.1f}: figures compare only on a quiet machine")
+    for name, result in results.items():
+        report(name, result, args)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,513 @@
+"""Booking, looking up, cancelling, rescheduling, checking in, no-shows and reminders.
+
+Never overbook: the one way a slot fills is `UPDATE slot SET booked = booked + 1 WHERE id = ? AND
+booked < capacity AND state = 'open'` inside the booking's transaction, and a CHECK constraint keeps
+`booked <= capacity` whatever code runs. On SQLite the transaction is BEGIN IMMEDIATE (settings), so
+writers queue on the busy timeout; on PostgreSQL the UPDATE takes the slot's row lock and re-checks
+its condition after any competing writer commits. A full slot is a 409, never an error.
+
+Per-person limits are checked under a row lock on the person (PostgreSQL), so two bookings by the same
+person cannot both pass the weekly cap; "one live booking per guide" is also a partial unique index.
+"""
+
+import datetime as dt
+import re
+import secrets
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from django.db import IntegrityError, transaction
+from django.db.models import F
+from django.utils import timezone
+
+from cms.api.idempotency import Idempotency, Replay
+from cms.bookings.enums import COUNTED, LIVE, Action, BookingStatus, Language, SlotState
+from cms.bookings.models import Booking, BookingEvent, BookingSettings, Person, Slot, TicketCounter
+from cms.bookings.notices import notify_later
+from cms.devices.models import KioskDevice
+from cms.personal.keys import keyed_hash
+from cms.personal.masking import mask_identifier
+from cms.services.models import ServiceGuidePage
+from guides.enums import WindowCategory
+from guides.hours import TZ, week_of
+from guides.identifiers import IdentifierError, validate_identifier
+
+CODE_ALPHABET = "23456789ABCDEFGHJKMNPQRSTUVWXYZ"  # no 0/O, 1/I/L: read out over the phone
+CODE_LENGTH = 8
+TICKET_LETTERS = {category: chr(ord("A") + n) for n, category in enumerate(WindowCategory)}
+_PHONE = re.compile(r"^(1[3-9]\d{9}|0\d{2,3}-?\d{7,8})$")
+_EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
+
+
+class Refusal(Exception):
+    """Why a booking operation cannot be done: an HTTP status, a code and a message in both languages."""
+
+    def __init__(self, status: int, code: str, zh: str, en: str, fields: dict[str, str] | None = None):
+        super().__init__(f"{zh} / {en}")
+        self.status, self.code, self.zh, self.en, self.fields = status, code, zh, en, fields or {}
+
+    @property
+    def message(self) -> str:
+        return f"{self.zh} / {self.en}"
+
+
+@dataclass(frozen=True)
+class Applicant:
+    """Validated personal data of whoever books."""
+
+    name: str
+    phone: str
+    identifier: str  # canonical ID number or USCC
+    email: str | None
+    language: str
+
+    @property
+    def key(self) -> str:
+        return keyed_hash(self.identifier)
+
+
+@dataclass(frozen=True)
+class Actor:
+    """Who acts: a channel, and the kiosk or staff user if any (for the booking's history)."""
+
+    channel: str
+    device: KioskDevice | None = None
+    user: str = ""
+
+    @property
+    def label(self) -> str:
+        return self.user or (self.device.name if self.device else self.channel)
+
+
+def settings() -> BookingSettings:
+    return BookingSettings.load()
+
+
+def normalise_code(code: str) -> str:
+    return re.sub(r"[\s-]", "", code or "").upper()
+
+
+def validate_identifier_field(value: str, field: str = "id_number") -> str:
+    try:
+        return validate_identifier(value)
+    except IdentifierError as error:
+        raise Refusal(400, "invalid", error.zh, error.en, {field: str(error)}) from None
+
+
+def validate_applicant(name: str, phone: str, id_number: str, email: str = "", language: str = "") -> Applicant:
+    fields = {}
+    name = " ".join((name or "").split())
+    if not 1 <= len(name) <= 50:
+        fields["name"] = "姓名为1至50个字 / a name of 1 to 50 characters"
+    phone = re.sub(r"[\s()]", "", phone or "").removeprefix("+86")
+    if not _PHONE.match(phone):
+        fields["phone"] = "请填写11位手机号或带区号的固定电话 / an 11-digit mobile or a landline with area code"
+    email = (email or "").strip()
+    if email and (len(email) > 254 or not _EMAIL.match(email)):
+        fields["email"] = "邮箱格式不正确 / not an e-mail address"
+    identifier = ""
+    try:
+        identifier = validate_identifier(id_number)
+    except IdentifierError as error:
+        fields["id_number"] = str(error)
+    if fields:
+        raise Refusal(400, "invalid", "请检查填写的信息", "please check the details given", fields)
+    language = language if language in Language.values else Language.ZH
+    return Applicant(name, phone, identifier, email or None, language)
+
+
+def bookable_guide(code: str) -> ServiceGuidePage:
+    guide = (
+        ServiceGuidePage.objects.live()
+        .only("id", "code", "title", "category", "channels_appointment")
+        .filter(code=(code or "").upper())
+        .first()
+    )
+    if guide is None:
+        raise Refusal(404, "not_found", "未找到该事项", "no such guide", {"guide": "unknown guide code"})
+    if not guide.channels_appointment:
+        raise Refusal(
+            400, "invalid", "该事项不需要预约", "this item takes no appointments", {"guide": "no appointments"}
+        )
+    return guide
+
+
+def check_guide_at(guide: ServiceGuidePage, slot: Slot) -> None:
+    if guide.category != slot.category:
+        raise Refusal(
+            400,
+            "invalid",
+            "该时段不属于此事项的窗口类别",
+            "the slot is for another window category",
+            {"slot": f"choose a {guide.category} slot"},
+        )
+    if not guide.centre_links.filter(centre_id=slot.centre_id).exists():
+        raise Refusal(
+            400,
+            "invalid",
+            "该服务中心不办理此事项",
+            "this centre does not handle the item",
+            {"slot": "choose a slot at a centre that handles the item"},
+        )
+
+
+def window(now: dt.datetime, conf: BookingSettings) -> tuple[dt.datetime, dt.date]:
+    """The booking window: slots starting from `earliest`, on dates up to `last_date`."""
+    return now + dt.timedelta(minutes=conf.lead_minutes), now.astimezone(TZ).date() + dt.timedelta(days=conf.days_ahead)
+
+
+def check_bookable(slot: Slot, now: dt.datetime, conf: BookingSettings) -> None:
+    earliest, last_date = window(now, conf)
+    if slot.state != SlotState.OPEN:
+        raise Refusal(409, "slot_closed", "该时段已停止预约，请另选时段", "this slot is closed; please choose another")
+    if slot.start < earliest:
+        raise Refusal(
+            409,
+            "outside_window",
+            f"请预约 {conf.lead_minutes} 分钟之后的时段",
+            f"book a slot at least {conf.lead_minutes} minutes ahead",
+        )
+    if slot.date > last_date:
+        raise Refusal(
+            409,
+            "outside_window",
+            f"最多可预约 {conf.days_ahead} 天内的时段",
+            f"slots can be booked up to {conf.days_ahead} days ahead",
+        )
+
+
+_CENTRE_FIELDS = ["code", "title", "name_en", "address", "address_en", "latitude", "longitude", "phone"]
+
+
+def get_slot(slot_id: int, field: str = "slot") -> Slot:
+    # Only what bookings show of the centre: a whole page row costs more than the booking itself.
+    slot = (
+        Slot.objects.select_related("centre")
+        .only(*[f.name for f in Slot._meta.concrete_fields], *[f"centre__{f}" for f in _CENTRE_FIELDS])
+        .filter(pk=slot_id)
+        .first()
+    )
+    if slot is None:
+        raise Refusal(404, "not_found", "未找到该时段", "no such slot", {field: "unknown slot"})
+    return slot
+
+
+def _locked_person(key: str) -> Person:
+    person, _ = Person.objects.select_for_update().get_or_create(key=key)
+    return person
+
+
+def _check_limits(person: Person, guide_code: str, slot: Slot, now: dt.datetime, conf, exclude=None) -> None:
+    if person.barred_until and person.barred_until > now:
+        until = person.barred_until.astimezone(TZ).date()
+        raise Refusal(
+            429,
+            "barred",
+            f"因多次预约未到，{until:%Y-%m-%d} 前暂停预约",
+            f"after repeated no-shows, booking is suspended until {until:%Y-%m-%d}",
+        )
+    mine = Booking.objects.filter(person=person)
+    if exclude is not None:
+        mine = mine.exclude(pk=exclude.pk)
+    if exclude is None and mine.filter(guide_code=guide_code, status__in=LIVE).exists():
+        raise Refusal(
+            409,
+            "already_booked",
+            "您已预约该事项，如需更改请改约或取消",
+            "you already have a booking for this item; reschedule or cancel it",
+        )
+    monday, sunday = week_of(slot.date)
+    if mine.filter(status__in=COUNTED, slot__date__range=(monday, sunday)).count() >= conf.weekly_cap:
+        raise Refusal(
+            429,
+            "weekly_cap",
+            f"每人每周最多预约 {conf.weekly_cap} 次",
+            f"at most {conf.weekly_cap} bookings a week per person",
+        )
+
+
+def _full() -> Refusal:
+    return Refusal(409, "slot_full", "该时段已约满，请另选时段", "this slot is fully booked; please choose another")
+
+
+def _take_place(slot_id: int) -> None:
+    if not Slot.objects.filter(pk=slot_id, state=SlotState.OPEN, booked__lt=F("capacity")).update(
+        booked=F("booked") + 1
+    ):
+        raise _full()
+
+
+def _free_place(slot_id: int) -> None:
+    Slot.objects.filter(pk=slot_id, booked__gt=0).update(booked=F("booked") - 1)
+
+
+def _new_code() -> str:
+    while True:
+        code = "".join(secrets.choice(CODE_ALPHABET) for _ in range(CODE_LENGTH))
+        if not Booking.objects.filter(code=code).exists():
+            return code
+
+
+def book(
+    slot_id: int,
+    guide_code: str,
+    applicant: Applicant,
+    actor: Actor,
+    now: dt.datetime | None = None,
+    idempotency: Idempotency | None = None,
+    respond: Callable[[Booking], dict] | None = None,
+) -> Booking:
+    """Book a place, or raise Refusal (or Replay, for a repeated Idempotency-Key)."""
+    now = now or timezone.now()
+    conf = settings()
+    slot = get_slot(slot_id)
+    guide = bookable_guide(guide_code)
+    check_guide_at(guide, slot)
+    check_bookable(slot, now, conf)
+    try:
+        with transaction.atomic():
+            person = _locked_person(applicant.key)
+            if idempotency is not None and idempotency.key:
+                idempotency.check_inside(Booking.objects)
+            _check_limits(person, guide.code, slot, now, conf)
+            _take_place(slot.pk)
+            slot.refresh_from_db(fields=["booked", "capacity"])
+            booking = Booking(
+                code=_new_code(),
+                slot=slot,
+                person=person,
+                guide_code=guide.code,
+                guide_name=guide.title,
+                category=guide.category,
+                name=applicant.name,
+                phone=applicant.phone,
+                id_number=applicant.identifier,
+                id_masked=mask_identifier(applicant.identifier),
+                email=applicant.email,
+                language=applicant.language,
+                channel=actor.channel,
+                device=actor.device,
+            )
+            if idempotency is not None and idempotency.key and respond is not None:
+                idempotency.stamp(booking, 201, respond(booking))
+            booking.save()
+            BookingEvent.objects.create(booking=booking, action=Action.BOOKED, by=actor.label)
+            notify_later(booking.pk, "confirmation")
+    except IntegrityError:
+        # A twin request committed first: the same Idempotency-Key, or the same person and guide.
+        if idempotency is not None and (first := idempotency.replay(Booking.objects)) is not None:
+            raise Replay(*first) from None
+        if Booking.objects.filter(person__key=applicant.key, guide_code=guide.code, status__in=LIVE).exists():
+            raise Refusal(
+                409,
+                "already_booked",
+                "您已预约该事项，如需更改请改约或取消",
+                "you already have a booking for this item; reschedule or cancel it",
+            ) from None
+        raise
+    return booking
+
+
+def find(code: str, id_number: str) -> Booking:
+    """The booking with this code, if this ID number made it; the same 404 either way, so codes cannot be probed."""
+    identifier = validate_identifier_field(id_number)
+    booking = (
+        Booking.objects.select_related("slot", "slot__centre")
+        .filter(code=normalise_code(code), person__key=keyed_hash(identifier))
+        .first()
+    )
+    if booking is None:
+        raise Refusal(
+            404, "not_found", "未找到该预约（请核对预约码和证件号）", "no booking with this code and ID number"
+        )
+    return booking
+
+
+def _locked(booking: Booking) -> Booking:
+    return Booking.objects.select_for_update().select_related("slot", "slot__centre").get(pk=booking.pk)
+
+
+def _check_changeable(booking: Booking, now: dt.datetime, conf: BookingSettings) -> None:
+    if booking.status not in LIVE:
+        raise Refusal(
+            409,
+            "not_live",
+            f"该预约状态为“{booking.get_status_display()}”，不能更改",
+            f"this booking is {booking.status} and cannot be changed",
+        )
+    # A booking whose slot was closed by us may always be moved or dropped.
+    cutoff = booking.slot.start - dt.timedelta(minutes=conf.change_cutoff_minutes)
+    if booking.status == BookingStatus.BOOKED and now > cutoff:
+        raise Refusal(
+            409,
+            "too_late",
+            f"距预约开始不足 {conf.change_cutoff_minutes} 分钟，已不能在线更改，请致电服务中心",
+            f"changes close {conf.change_cutoff_minutes} minutes before the slot; please call the centre",
+        )
+
+
+def cancel(booking: Booking, actor: Actor, now: dt.datetime | None = None) -> Booking:
+    now = now or timezone.now()
+    conf = settings()
+    with transaction.atomic():
+        booking = _locked(booking)
+        _check_changeable(booking, now, conf)
+        _free_place(booking.slot_id)
+        booking.status = BookingStatus.CANCELLED
+        booking.sequence += 1
+        booking.save(update_fields=["status", "sequence", "updated_at"])
+        BookingEvent.objects.create(booking=booking, action=Action.CANCELLED, by=actor.label)
+        notify_later(booking.pk, "cancelled")
+    return booking
+
+
+def reschedule(booking: Booking, slot_id: int, actor: Actor, now: dt.datetime | None = None) -> Booking:
+    now = now or timezone.now()
+    conf = settings()
+    new = get_slot(slot_id)
+    guide = bookable_guide(booking.guide_code)
+    check_guide_at(guide, new)
+    check_bookable(new, now, conf)
+    if new.pk == booking.slot_id:
+        raise Refusal(409, "same_slot", "已预约该时段", "the booking is already in this slot")
+    with transaction.atomic():
+        person = _locked_person(booking.person.key)
+        booking = _locked(booking)
+        _check_changeable(booking, now, conf)
+        _check_limits(person, booking.guide_code, new, now, conf, exclude=booking)
+        old_slot, old_start = booking.slot_id, booking.slot.start
+        # Two slot rows change; taking them in id order keeps two opposite moves from deadlocking.
+        if new.pk < old_slot:
+            _take_place(new.pk)
+            _free_place(old_slot)
+        else:
+            _free_place(old_slot)
+            _take_place(new.pk)
+        new.refresh_from_db(fields=["booked", "capacity"])
+        booking.slot = new
+        booking.status = BookingStatus.BOOKED
+        booking.sequence += 1
+        booking.reminded_at = None
+        booking.save(update_fields=["slot", "status", "sequence", "reminded_at", "updated_at"])
+        BookingEvent.objects.create(
+            booking=booking,
+            action=Action.RESCHEDULED,
+            by=actor.label,
+            detail=f"{old_start.astimezone(TZ):%Y-%m-%d %H:%M} → {new.start.astimezone(TZ):%Y-%m-%d %H:%M}",
+        )
+        notify_later(booking.pk, "rescheduled")
+    return booking
+
+
+def check_in(booking: Booking, actor: Actor, now: dt.datetime | None = None, enforce_window: bool = True) -> Booking:
+    """Arrival at the centre: a queue ticket per category and day (A001, …). Repeating it gives the same ticket."""
+    now = now or timezone.now()
+    conf = settings()
+    with transaction.atomic():
+        booking = _locked(booking)
+        if booking.status == BookingStatus.CHECKED_IN:
+            return booking
+        if booking.status != BookingStatus.BOOKED:
+            raise Refusal(
+                409,
+                "not_live",
+                f"该预约状态为“{booking.get_status_display()}”，不能签到",
+                f"this booking is {booking.status} and cannot be checked in",
+            )
+        slot = booking.slot
+        if actor.device and actor.device.centre_id and actor.device.centre_id != slot.centre_id:
+            raise Refusal(
+                409,
+                "wrong_centre",
+                f"该预约在{slot.centre.title}，请到该中心签到",
+                f"this booking is at {slot.centre.name_en}; please check in there",
+            )
+        if enforce_window:
+            opens = slot.start - dt.timedelta(minutes=conf.check_in_early_minutes)
+            if now < opens:
+                raise Refusal(
+                    409,
+                    "too_early",
+                    f"请于 {opens.astimezone(TZ):%m-%d %H:%M} 之后签到",
+                    f"check-in opens at {opens.astimezone(TZ):%Y-%m-%d %H:%M}",
+                )
+            if now > slot.end + dt.timedelta(minutes=conf.no_show_grace_minutes):
+                raise Refusal(
+                    409, "too_late", "已超过签到时间，请到窗口咨询", "check-in has closed; please ask at the window"
+                )
+        counter, _ = TicketCounter.objects.get_or_create(
+            centre_id=slot.centre_id, category=slot.category, date=slot.date
+        )
+        TicketCounter.objects.filter(pk=counter.pk).update(last=F("last") + 1)
+        counter.refresh_from_db(fields=["last"])
+        booking.ticket = f"{TICKET_LETTERS[WindowCategory(slot.category)]}{counter.last:03d}"
+        booking.status = BookingStatus.CHECKED_IN
+        booking.checked_in_at = now
+        booking.save(update_fields=["ticket", "status", "checked_in_at", "updated_at"])
+        BookingEvent.objects.create(booking=booking, action=Action.CHECKED_IN, by=actor.label, detail=booking.ticket)
+    return booking
+
+
+def mark_no_shows(now: dt.datetime | None = None) -> int:
+    """Bookings not checked in by the end of their slot (plus grace) become no-shows; too many bar the person."""
+    now = now or timezone.now()
+    conf = settings()
+    due = Booking.objects.filter(
+        status=BookingStatus.BOOKED, slot__end__lt=now - dt.timedelta(minutes=conf.no_show_grace_minutes)
+    )
+    marked, people = 0, set()
+    for booking_id, person_id in due.values_list("pk", "person_id"):
+        with transaction.atomic():
+            # Conditional: a check-in that lands meanwhile wins.
+            if Booking.objects.filter(pk=booking_id, status=BookingStatus.BOOKED).update(status=BookingStatus.NO_SHOW):
+                BookingEvent.objects.create(booking_id=booking_id, action=Action.NO_SHOW, by="system")
+                marked += 1
+                people.add(person_id)
+    since = now - dt.timedelta(days=conf.no_show_window_days)
+    for person_id in people:
+        count = Booking.objects.filter(
+            person_id=person_id, status=BookingStatus.NO_SHOW, slot__start__gte=since
+        ).count()
+        if count >= conf.no_show_limit:
+            with transaction.atomic():
+                person = Person.objects.select_for_update().get(pk=person_id)
+                until = now + dt.timedelta(days=conf.no_show_bar_days)
+                if person.barred_until is None or person.barred_until < until:
+                    person.barred_until = until
+                    person.save(update_fields=["barred_until"])
+    return marked
+
+
+def send_reminders(now: dt.datetime | None = None) -> int:
+    """One reminder per booking with an e-mail, `reminder_hours` before; not for bookings made inside that time."""
+    now = now or timezone.now()
+    ahead = dt.timedelta(hours=settings().reminder_hours)
+    due = Booking.objects.filter(
+        status=BookingStatus.BOOKED,
+        reminded_at__isnull=True,
+        email__isnull=False,
+        slot__start__gt=now,
+        slot__start__lte=now + ahead,
+        created_at__lte=F("slot__start") - ahead,
+    )
+    sent = 0
+    for booking_id in due.values_list("pk", flat=True):
+        with transaction.atomic():
+            # Claim it first, so two periodic runners never send the same reminder twice.
+            if Booking.objects.filter(pk=booking_id, reminded_at__isnull=True).update(reminded_at=now):
+                BookingEvent.objects.create(booking_id=booking_id, action=Action.REMINDED, by="system")
+                notify_later(booking_id, "reminder")
+                sent += 1
+    return sent
+
+
+def live_hits(centre_ids: list[int] | None, first: dt.date, last: dt.date, categories: list[str] | None = None):
+    """Booked places on those dates (and categories) that a closure or holiday would take away."""
+    hits = Booking.objects.filter(status=BookingStatus.BOOKED, slot__date__range=(first, last)).select_related(
+        "slot", "slot__centre"
+    )
+    if centre_ids is not None:
+        hits = hits.filter(slot__centre_id__in=centre_ids)
+    if categories:
+        hits = hits.filter(slot__category__in=categories)
+    return hits.order_by("slot__start", "code")

@@ -1,0 +1,195 @@
+"""`/api/v1/centres`: centres with address and windows, and their opening hours per day (DESIGN.md §6)."""
+
+import datetime as dt
+
+from django.shortcuts import get_object_or_404
+from django.utils import timezone
+from ninja import Field, Query, Router, Schema
+
+from cms.api.errors import ApiError, ErrorBody
+from cms.centres.models import CentrePage
+from cms.hours.sources import CentreHours, centre_hours
+from guides.centres import RuleKind
+from guides.enums import WindowCategory
+from guides.hours import TZ, Period, at_local
+
+router = Router(tags=["centres"])
+
+MAX_RANGE_DAYS = 92
+STATUS_SEARCH_DAYS = 60
+
+
+class Window(Schema):
+    category: str
+    category_slug: str
+    category_en: str
+    count: int
+
+
+class CentreItem(Schema):
+    id: str = Field(description="the centre's code")
+    name: str
+    name_en: str
+    kind: str
+    town: str
+    address: str
+    address_en: str
+    latitude: float
+    longitude: float
+    phone: str
+    volunteers: bool
+    windows: list[Window]
+    url: str
+    open_now: bool
+    closes_at: dt.datetime | None
+    next_opening: dt.datetime | None
+
+
+class CentreList(Schema):
+    items: list[CentreItem]
+    count: int
+
+
+class Rule(Schema):
+    kind: RuleKind
+    categories: list[str]
+    weekdays: list[int]
+    periods: list[str]
+    every_weeks: int
+    rota_start: dt.date | None
+    note: str
+
+
+class CentreDetail(CentreItem):
+    rules: list[Rule]
+
+
+class PeriodOut(Schema):
+    start: dt.datetime
+    end: dt.datetime
+    kind: RuleKind
+    note: str
+
+
+class CategoryHours(Schema):
+    category: str
+    category_slug: str
+    open: bool
+    periods: list[PeriodOut]
+    closure: str | None = Field(description="reason, when a closure shuts this category")
+
+
+class DayOut(Schema):
+    date: dt.date
+    weekday: int
+    open: bool
+    holiday: str | None
+    makeup_workday: bool
+    works_as: int | None = Field(description="on a makeup workday, the weekday whose hours it keeps")
+    categories: list[CategoryHours]
+
+
+class HoursOut(Schema):
+    centre: str
+    start: dt.date = Field(alias="from")
+    end: dt.date = Field(alias="to")
+    items: list[DayOut]
+    count: int
+
+
+class HoursQuery(Schema):
+    start: dt.date | None = Field(None, alias="from", description="first date (default today)")
+    end: dt.date | None = Field(None, alias="to", description="last date, inclusive (default a week on)")
+
+
+def _live_centres():
+    return CentrePage.objects.live().prefetch_related("windows", "hours").order_by("path")
+
+
+def _centre_item(request, hours: CentreHours, now: dt.datetime) -> dict:
+    page, centre = hours.page, hours.centre
+    state = hours.status(now, search_days=STATUS_SEARCH_DAYS)
+    return {
+        "id": centre.code,
+        **centre.model_dump(include={"name", "name_en", "kind", "town", "address", "address_en", "phone"}),
+        "latitude": centre.latitude,
+        "longitude": centre.longitude,
+        "volunteers": centre.volunteers,
+        "windows": [
+            {"category": c.value, "category_slug": c.slug, "category_en": c.label_en, "count": n}
+            for c, n in centre.windows.items()
+        ],
+        "url": page.get_full_url(request) or request.build_absolute_uri(page.url),
+        "open_now": state.open,
+        "closes_at": state.closes_at,
+        "next_opening": state.next_opening,
+    }
+
+
+def _hours_for_status(page: CentrePage, today: dt.date) -> CentreHours:
+    return centre_hours(page, today, today + dt.timedelta(days=STATUS_SEARCH_DAYS))
+
+
+@router.get("", response={200: CentreList})
+def list_centres(request):
+    now = timezone.now()
+    today = now.astimezone(TZ).date()
+    items = [_centre_item(request, _hours_for_status(page, today), now) for page in _live_centres()]
+    return {"items": items, "count": len(items)}
+
+
+@router.get("/{code}", response={200: CentreDetail, 404: ErrorBody})
+def get_centre(request, code: str):
+    page = get_object_or_404(_live_centres(), code=code.lower())
+    now = timezone.now()
+    hours = _hours_for_status(page, now.astimezone(TZ).date())
+    return {**_centre_item(request, hours, now), "rules": [r.model_dump() for r in hours.centre.hours]}
+
+
+def _period(day: dt.date, period: Period) -> dict:
+    return {
+        "start": at_local(day, period.start),
+        "end": at_local(day, period.end),
+        "kind": period.kind,
+        "note": period.note,
+    }
+
+
+@router.get("/{code}/hours", response={200: HoursOut, 400: ErrorBody, 404: ErrorBody}, by_alias=True)
+def centre_hours_between(request, code: str, query: Query[HoursQuery]):
+    page = get_object_or_404(_live_centres(), code=code.lower())
+    first = query.start or timezone.localdate()
+    last = query.end or first + dt.timedelta(days=6)
+    if last < first:
+        raise ApiError(400, "invalid", "结束日期早于开始日期 / 'to' is before 'from'", {"to": "on or after 'from'"})
+    if (last - first).days >= MAX_RANGE_DAYS:
+        raise ApiError(
+            400,
+            "invalid",
+            f"日期范围最多 {MAX_RANGE_DAYS} 天 / at most {MAX_RANGE_DAYS} days at a time",
+            {"to": f"within {MAX_RANGE_DAYS} days of 'from'"},
+        )
+    hours = centre_hours(page, first, last)
+    items = []
+    for day in hours.days(first, last):
+        items.append(
+            {
+                "date": day.date,
+                "weekday": day.date.isoweekday(),
+                "open": day.is_open,
+                "holiday": day.holiday,
+                "makeup_workday": day.makeup_workday is not None,
+                "works_as": day.makeup_workday,
+                "categories": [
+                    {
+                        "category": category.value,
+                        "category_slug": WindowCategory(category).slug,
+                        "open": bool(periods),
+                        "periods": [_period(day.date, p) for p in periods],
+                        "closure": day.closed.get(category),
+                    }
+                    for category, periods in day.categories.items()
+                ],
+            }
+        )
+    return {"centre": page.code, "from": first, "to": last, "items": items, "count": len(items)}

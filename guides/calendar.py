@@ -1,0 +1,106 @@
+"""The city calendar's starting point: China's public holidays and 调休 makeup workdays from the
+`holidays` package, for the years it knows.
+
+The State Council announces each year's arrangement (放假安排) in November or December. For years up
+to the last announced one the package holds the official days off and the weekend days worked in
+exchange (`source="official"`). For later years it can only compute the statutory festivals, so those
+are given as `source="estimated"`, without 调休; editors replace them when the notice comes out.
+Everything here is a prefill: the CMS keeps the calendar editable.
+"""
+
+import datetime as dt
+from dataclasses import dataclass
+from enum import StrEnum
+
+import holidays
+from holidays.countries.china import ChinaStaticHolidays
+
+from guides.hours import Calendar
+
+
+class DayKind(StrEnum):
+    HOLIDAY = "holiday"
+    MAKEUP_WORKDAY = "makeup_workday"  # 调休: a weekend day that is a working day
+
+
+class Source(StrEnum):
+    OFFICIAL = "official"  # the State Council notice, as the package records it
+    ESTIMATED = "estimated"  # statutory festivals of a year not yet announced
+    EDITOR = "editor"  # entered or changed by hand; never overwritten by a prefill
+
+
+@dataclass(frozen=True, order=True)
+class CalendarEntry:
+    date: dt.date
+    kind: DayKind
+    name: str
+    works_as: int | None = None  # makeup workdays: the weekday whose hours apply (1 = Monday)
+    source: Source = Source.OFFICIAL
+
+
+def _swaps() -> list[tuple[dt.date, dt.date]]:
+    """(day off, weekend day worked instead) for every announced year, as the package records the notices.
+
+    Rows of its table are (month, day, worked month, worked day[, worked year]); rows of three are
+    one-off holidays without an exchange.
+    """
+    swaps = []
+    for year, rows in ChinaStaticHolidays.special_public_holidays.items():
+        for row in rows if isinstance(rows[0], tuple) else (rows,):
+            if len(row) >= 4:
+                month, day, work_month, work_day, *work_year = row
+                swaps.append((dt.date(year, month, day), dt.date(*(work_year or [year]), work_month, work_day)))
+    return swaps
+
+
+def last_announced_year() -> int:
+    """The last year whose official arrangement (with 调休) the installed package knows."""
+    return max(off.year for off, _ in _swaps())
+
+
+def entries_for_year(year: int) -> list[CalendarEntry]:
+    """Holidays and makeup workdays of one year: official where announced, estimated after."""
+    if year > last_announced_year():
+        days = holidays.China(years=year, observed=False, language="zh_CN")
+        return sorted(CalendarEntry(d, DayKind.HOLIDAY, name, source=Source.ESTIMATED) for d, name in days.items())
+    swaps = _swaps()
+    worked_for = {off: work for off, work in swaps}
+    entries = []
+    for day, name in holidays.China(years=year, language="zh_CN").items():
+        if day in worked_for:
+            name = f"调休放假（{_md(worked_for[day])}上班）"
+        entries.append(CalendarEntry(day, DayKind.HOLIDAY, name))
+    for off, work in swaps:
+        if work.year == year:
+            entries.append(CalendarEntry(work, DayKind.MAKEUP_WORKDAY, f"调休上班（{_md(off)}放假）", off.isoweekday()))
+    return sorted(entries)
+
+
+def _md(day: dt.date) -> str:
+    return f"{day.month}月{day.day}日"
+
+
+def calendar_from(entries: list[CalendarEntry]) -> Calendar:
+    return Calendar(
+        holidays={e.date: e.name for e in entries if e.kind is DayKind.HOLIDAY},
+        makeup_workdays={e.date: e.works_as or 1 for e in entries if e.kind is DayKind.MAKEUP_WORKDAY},
+    )
+
+
+def is_working_day(day: dt.date, calendar: Calendar) -> bool:
+    """Monday to Friday unless a public holiday, plus 调休 makeup workdays (time limits count these)."""
+    if day in calendar.makeup_workdays:
+        return True
+    return day.isoweekday() <= 5 and day not in calendar.holidays
+
+
+def add_working_days(start: dt.date, days: int, calendar: Calendar) -> dt.date:
+    """The `days`-th working day after `start` (a limit of 0 working days ends on `start` itself)."""
+    if days < 0:
+        raise ValueError("a time limit is zero or more working days")
+    day = start
+    while days:
+        day += dt.timedelta(days=1)
+        if is_working_day(day, calendar):
+            days -= 1
+    return day

@@ -1,0 +1,149 @@
+"""Booking on the website: plain forms with CSRF, POST for every change, no JavaScript, no ID number in a URL."""
+
+import re
+
+import pytest
+from django.test import Client
+
+from cms.bookings.models import Booking, Slot
+from cms.bookings.services import Actor, book, validate_applicant
+from cms.bookings.testing import future_slots, id_number
+
+pytestmark = pytest.mark.django_db
+
+GUIDE = "330482-GA-001"
+
+
+@pytest.fixture
+def browser():
+    return Client(enforce_csrf_checks=True)
+
+
+@pytest.fixture
+def slots():
+    return future_slots("city", "公安服务")
+
+
+def form_page(browser, slot):
+    return browser.get("/booking/", {"guide": GUIDE, "centre": "city", "date": slot.date.isoformat()})
+
+
+def hidden(html: str, name: str) -> str:
+    return re.search(rf'name="{name}" value="([^"]*)"', html).group(1)
+
+
+def submit(browser, slot, page_html, n=1, **extra):
+    data = {
+        "csrfmiddlewaretoken": hidden(page_html, "csrfmiddlewaretoken"),
+        "guide": GUIDE,
+        "form_key": hidden(page_html, "form_key"),
+        "slot": slot.pk,
+        "name": "李四",
+        "phone": "13900001111",
+        "id_number": id_number(n),
+        "email": "",
+        "language": "zh-hans",
+        **extra,
+    }
+    return browser.post("/booking/", data)
+
+
+def test_the_start_page_lists_bookable_guides(browser):
+    html = browser.get("/booking/").content.decode()
+    assert GUIDE in html and "330482-TZ-001" not in html  # that item takes no appointments
+    assert "<script" not in html
+
+
+def test_choosing_centre_and_date_shows_slots_and_the_form(browser, slots):
+    html = form_page(browser, slots[0]).content.decode()
+    assert 'name="slot"' in html and f'value="{slots[0].pk}"' in html
+    assert 'name="id_number"' in html and "csrfmiddlewaretoken" in html
+    assert "<script" not in html
+
+
+def test_booking_without_javascript_end_to_end(browser, slots):
+    page = form_page(browser, slots[0]).content.decode()
+    response = submit(browser, slots[0], page)
+    assert response.status_code == 302 and response["Location"].startswith("/booking/done/")
+    booking = Booking.objects.get()
+    assert booking.channel == "web" and id_number(1) not in response["Location"]
+    done = browser.get(response["Location"]).content.decode()
+    assert booking.code in done and "<svg" in done and id_number(1) not in done
+    ics = browser.get(f"/booking/manage/{booking.code}/calendar.ics")
+    assert ics["Content-Type"].startswith("text/calendar") and b"BEGIN:VEVENT" in ics.content
+
+
+def test_submitting_the_same_form_twice_books_once(browser, slots):
+    page = form_page(browser, slots[0]).content.decode()
+    first = submit(browser, slots[0], page)
+    second = submit(browser, slots[0], page)
+    assert first["Location"] == second["Location"]
+    assert Booking.objects.count() == 1 and Slot.objects.get(pk=slots[0].pk).booked == 1
+
+
+def test_a_post_without_csrf_is_refused(browser, slots):
+    response = browser.post("/booking/", {"guide": GUIDE, "slot": slots[0].pk})
+    assert response.status_code == 403 and not Booking.objects.exists()
+
+
+def test_a_full_slot_shows_the_reason_on_the_form(browser, slots):
+    page = form_page(browser, slots[0]).content.decode()  # rendered while places were left
+    for n in range(slots[0].capacity):
+        book(slots[0].pk, GUIDE, validate_applicant("某人", "13700000000", id_number(100 + n)), Actor("api"))
+    response = submit(browser, slots[0], page)
+    html = response.content.decode()
+    assert response.status_code == 200 and "约满" in html
+    assert Booking.objects.count() == slots[0].capacity and Slot.objects.get(pk=slots[0].pk).booked == slots[0].capacity
+
+
+def test_invalid_id_number_is_shown_beside_the_field(browser, slots):
+    page = form_page(browser, slots[0]).content.decode()
+    response = submit(browser, slots[0], page, id_number="330482198001011234")
+    assert response.status_code == 200 and "校验码" in response.content.decode()
+
+
+def manage(browser, code, n=1):
+    page = browser.get("/booking/manage/").content.decode()
+    return browser.post(
+        "/booking/manage/",
+        {"csrfmiddlewaretoken": hidden(page, "csrfmiddlewaretoken"), "code": code, "id_number": id_number(n)},
+    )
+
+
+def test_manage_needs_code_and_id_number_and_cancels_by_post(browser, slots):
+    page = form_page(browser, slots[0]).content.decode()
+    submit(browser, slots[0], page)
+    code = Booking.objects.get().code
+    stranger = Client(enforce_csrf_checks=True)
+    assert stranger.get(f"/booking/manage/{code}/").status_code == 404  # not without code + ID number
+    assert "未找到" in manage(stranger, code, n=2).content.decode()
+    response = manage(stranger, code, n=1)
+    assert response.status_code == 302 and response["Location"] == f"/booking/manage/{code}/"
+    detail = stranger.get(response["Location"]).content.decode()
+    assert code in detail and "<script" not in detail
+    assert stranger.get(f"/booking/manage/{code}/cancel/").status_code == 405
+    cancelled = stranger.post(
+        f"/booking/manage/{code}/cancel/", {"csrfmiddlewaretoken": hidden(detail, "csrfmiddlewaretoken")}
+    )
+    assert cancelled.status_code == 302 and Booking.objects.get().status == "cancelled"
+
+
+def test_reschedule_on_the_website(browser, slots):
+    page = form_page(browser, slots[0]).content.decode()
+    submit(browser, slots[0], page)
+    code = Booking.objects.get().code
+    detail = browser.get(f"/booking/manage/{code}/", {"centre": "city", "date": slots[1].date.isoformat()})
+    html = detail.content.decode()
+    assert f'value="{slots[1].pk}"' in html
+    moved = browser.post(
+        f"/booking/manage/{code}/reschedule/",
+        {"csrfmiddlewaretoken": hidden(html, "csrfmiddlewaretoken"), "slot": slots[1].pk},
+    )
+    assert moved.status_code == 302 and Booking.objects.get().slot_id == slots[1].pk
+
+
+def test_english_pages(browser, slots):
+    html = browser.get(
+        "/en/booking/", {"guide": GUIDE, "centre": "city", "date": slots[0].date.isoformat()}
+    ).content.decode()
+    assert "Book an appointment" in html and "places left" in html
