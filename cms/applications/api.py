@@ -1,0 +1,256 @@
+"""`/api/v1/applications` (DESIGN.md §6): submit (multipart), status and history, supplements, files.
+
+The ID number travels in the `X-Id-Number` header (or a form field), never in a URL; answers show it
+masked. Kiosks send their device token; every POST that creates something takes an `Idempotency-Key`.
+"""
+
+import hashlib
+
+from django.http import FileResponse
+from ninja import Router, Schema, Status
+
+from cms.api.errors import ApiError, ErrorBody
+from cms.api.idempotency import Idempotency, Replay
+from cms.applications import services, uploads
+from cms.applications.enums import Channel
+from cms.applications.models import Application, ApplicationMaterial
+from cms.applications.ratelimit import check_lookup_rate
+from cms.applications.services import Actor, Refusal
+from cms.devices.auth import optional_device
+from cms.personal.masking import mask_name, mask_phone
+from guides.hours import TZ
+
+router = Router(tags=["applications"])
+
+ID_HEADER = "X-Id-Number"
+
+
+def _iso(value):
+    return value.astimezone(TZ).isoformat() if value else None
+
+
+def _day(value):
+    # Plain strings: the body is also kept in a JSONField for Idempotency-Key replays.
+    return value.isoformat() if value else None
+
+
+def material_body(row: ApplicationMaterial) -> dict:
+    return {
+        "position": row.position,
+        "field": f"material_{row.position}",
+        "name": row.name,
+        "name_en": row.name_en,
+        "necessity": row.necessity,
+        "state": row.state,
+        "file": {"name": row.file_name, "content_type": row.content_type, "size": row.size} if row.file else None,
+    }
+
+
+def application_body(application: Application) -> dict:
+    """The application as the applicant may see it: status, history, materials; personal data masked."""
+    centre = application.centre
+    return {
+        "receipt": application.receipt,
+        "status": application.status,
+        "status_label": application.get_status_display(),
+        "guide": {"code": application.guide_code, "name": application.guide_name},
+        "department": application.department.name,
+        "applicant": {
+            "kind": application.applicant_kind,
+            "name": mask_name(application.name),
+            "id_number": application.identifier_masked,
+            "phone": mask_phone(application.phone),
+        },
+        "delivery": {
+            "method": application.delivery,
+            "centre": {"id": centre.code, "name": centre.title} if centre else None,
+            "address": "已填写 / given" if application.address else "",
+            "tracking_number": application.tracking_number,
+        },
+        "reason": application.reason,
+        "supplement_deadline": _day(application.supplement_deadline),
+        "accepted_on": _day(application.accepted_on),
+        "due_date": _day(application.due_date),
+        "submitted_at": _iso(application.created_at),
+        "materials": [material_body(m) for m in application.materials.all()],
+        "history": [
+            {
+                "at": _iso(c.at),
+                "from": c.from_status or None,
+                "to": c.to_status,
+                "by": "staff" if c.user_id else c.by,
+                "reason": c.reason,
+            }
+            for c in application.history.all()
+        ],
+    }
+
+
+class FormMaterial(Schema):
+    field: str | None
+    position: int
+    name: str
+    name_en: str
+    necessity: str
+    asked: bool
+    from_licence_library: bool
+    notes: str
+
+
+class FormCentre(Schema):
+    id: str
+    name: str
+
+
+class FormOut(Schema):
+    guide: str
+    name: str
+    applicant_kinds: list[str]
+    deliveries: list[str]
+    centres: list[FormCentre]
+    materials: list[FormMaterial]
+    max_file_bytes: int
+    max_total_bytes: int
+    content_types: list[str]
+
+
+@router.get("/forms/{code}", response={200: FormOut, 400: ErrorBody, 404: ErrorBody})
+def application_form(request, code: str):
+    """What the guide's application form asks for: one upload field per material the applicant provides
+    (e-licence materials are fetched and not asked), applicant kinds, delivery options and centres."""
+    from django.conf import settings
+
+    form = services.form_for(services.online_guide(code))
+    return {
+        "guide": form.guide.code,
+        "name": form.guide.title,
+        "applicant_kinds": form.applicant_kinds,
+        "deliveries": form.deliveries,
+        "centres": [{"id": c.code, "name": c.title} for c in form.centres],
+        "materials": [
+            {
+                "field": m.field if m.asked else None,
+                "position": m.position,
+                "name": m.name,
+                "name_en": m.name_en,
+                "necessity": m.necessity,
+                "asked": m.asked,
+                "from_licence_library": m.from_licence_library,
+                "notes": m.notes,
+            }
+            for m in form.materials
+        ],
+        "max_file_bytes": settings.APPLICATION_UPLOAD_MAX_BYTES,
+        "max_total_bytes": settings.APPLICATION_UPLOAD_TOTAL_BYTES,
+        "content_types": list(uploads.EXTENSIONS),
+    }
+
+
+def _multipart(request):
+    if not (request.content_type or "").startswith("multipart/form-data"):
+        raise ApiError(400, "invalid", "请以 multipart/form-data 提交 / send multipart/form-data")
+    try:
+        data, files = uploads.parse_multipart(request)
+    except uploads.UploadError as error:
+        raise services.upload_refusal(error) from None
+    return data, {field: files.getlist(field) for field in files}
+
+
+def _fingerprint_payload(data, files) -> dict:
+    payload = {k: data.getlist(k) for k in sorted(data)}
+    payload["files"] = {
+        field: [hashlib.sha256(_read(f)).hexdigest() for f in group] for field, group in sorted(files.items())
+    }
+    return payload
+
+
+def _read(upload) -> bytes:
+    upload.seek(0)
+    data = upload.read()
+    upload.seek(0)
+    return data
+
+
+@router.post(
+    "",
+    response={201: dict, 400: ErrorBody, 401: ErrorBody, 404: ErrorBody, 409: ErrorBody, 422: ErrorBody},
+)
+def submit_application(request):
+    """Apply online (multipart/form-data): `guide`, `applicant_kind` (person|company), `name`,
+    `id_number` (person) or `uscc` and `contact_name` (company), `phone`, optional `email` and `language`,
+    `delivery` (pickup|express|electronic), `centre` (pickup) or `address` (express), and one file
+    `material_<n>` per material of `GET /applications/forms/{code}`. Answers 201 with the receipt."""
+    device = optional_device(request)
+    data, files = _multipart(request)
+    idempotency = Idempotency.from_request(request, _fingerprint_payload(data, files))
+    first = idempotency.replay(Application.objects)
+    if first is not None:
+        return idempotency.respond(*first)
+    try:
+        application = services.submit(
+            data.get("guide", ""),
+            data,
+            files,
+            Actor.submitter(Channel.KIOSK if device else Channel.API, device),
+            idempotency=idempotency,
+            respond=application_body,
+        )
+    except Replay as replay:
+        return idempotency.respond(replay.status, replay.body)
+    return Status(201, application_body(application))
+
+
+def _id_number(request, given: str = "") -> str:
+    value = given or request.headers.get(ID_HEADER, "")
+    if not value:
+        raise ApiError(
+            400, "invalid", "请提供证件号 / the ID number is needed", {"id_number": f"in the {ID_HEADER} header"}
+        )
+    return value
+
+
+def _find(request, receipt: str, given: str = "") -> Application:
+    check_lookup_rate(request)
+    return services.find(receipt, _id_number(request, given))
+
+
+@router.get("/{receipt}", response={200: dict, 400: ErrorBody, 404: ErrorBody, 429: ErrorBody})
+def get_application(request, receipt: str):
+    """Status and history: the ID number (or credit code) goes in the `X-Id-Number` header. Rate-limited."""
+    return application_body(_find(request, receipt))
+
+
+@router.post(
+    "/{receipt}/supplement", response={200: dict, 400: ErrorBody, 401: ErrorBody, 404: ErrorBody, 409: ErrorBody}
+)
+def supplement_application(request, receipt: str):
+    """补交: upload missing or requested materials (`material_<n>` files; `id_number` as a form field or
+    the `X-Id-Number` header). Once nothing is outstanding the application is accepted."""
+    device = optional_device(request)
+    data, files = _multipart(request)
+    application = _find(request, receipt, data.get("id_number", ""))
+    actor = Actor.submitter(Channel.KIOSK if device else Channel.API, device)
+    return application_body(services.supplement(application, files, actor))
+
+
+@router.get("/{receipt}/files/{position}", response={400: ErrorBody, 404: ErrorBody, 429: ErrorBody})
+def application_file(request, receipt: str, position: int):
+    """The file the applicant gave for one material (receipt + `X-Id-Number`)."""
+    application = _find(request, receipt)
+    row = application.materials.filter(position=position).exclude(file="").first()
+    if row is None:
+        raise Refusal(404, "not_found", "没有该材料的文件", "no file for this material")
+    return file_response(row)
+
+
+def file_response(row: ApplicationMaterial) -> FileResponse:
+    response = FileResponse(
+        uploads.stored_path(row.file).open("rb"),
+        as_attachment=True,
+        filename=row.file_name,
+        content_type=row.content_type,
+    )
+    response["X-Content-Type-Options"] = "nosniff"
+    response["Cache-Control"] = "private, no-store"
+    response["Content-Security-Policy"] = "default-src 'none'; sandbox"
+    return response

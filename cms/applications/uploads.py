@@ -1,0 +1,260 @@
+"""Checking and storing uploaded materials: PDF, JPEG or PNG by their first bytes, never by name.
+
+Every refusal has its own code and message in both languages. Images are decoded and written again
+(which drops EXIF metadata, GPS position included, and anything hidden after the image data) after a
+pixel-count check, so a small file that would decode to gigabytes (a pixel flood) is refused first.
+Files live under APPLICATION_FILES_DIR, outside MEDIA_ROOT, under random names: no URL reaches them
+except the views that check who is asking.
+"""
+
+import hashlib
+import io
+import os
+import re
+import secrets
+import unicodedata
+import warnings
+from dataclasses import dataclass
+from pathlib import Path
+
+from django.conf import settings
+from django.http.multipartparser import MultiPartParser
+from django.utils import timezone
+from PIL import Image, ImageOps, UnidentifiedImageError
+
+PDF, JPEG, PNG = "application/pdf", "image/jpeg", "image/png"
+EXTENSIONS = {PDF: "pdf", JPEG: "jpg", PNG: "png"}
+_MAGIC = ((b"%PDF-", PDF), (b"\xff\xd8\xff", JPEG), (b"\x89PNG\r\n\x1a\n", PNG))
+_MARKUP = re.compile(rb"<\s*(svg|script|html|!doctype|\?xml)|javascript:", re.IGNORECASE)
+_PDF_ACTIVE = re.compile(rb"/(JavaScript|JS|Launch|EmbeddedFile|RichMedia)\b")
+# Django's multipart parser strips paths from file names; this mark keeps the fact that one had a path.
+UNSAFE_MARK = "\u2400path\u2400"
+
+
+class UploadError(Exception):
+    """One refused file (or batch): a code, a message in both languages, and the form field it concerns."""
+
+    def __init__(self, code: str, zh: str, en: str, field: str = "files"):
+        super().__init__(f"{zh} / {en}")
+        self.code, self.zh, self.en, self.field = code, zh, en, field
+
+    @property
+    def message(self) -> str:
+        return f"{self.zh} / {self.en}"
+
+
+def _mb(size: int) -> str:
+    return f"{size / 1024 / 1024:g}"
+
+
+def too_many_files(limit: int) -> UploadError:
+    return UploadError(
+        "too_many_files",
+        f"上传的文件过多：每份材料一个文件，一次最多 {limit} 个",
+        f"too many files: one per material, at most {limit} at a time",
+    )
+
+
+def check_request_size(content_length: int) -> None:
+    """Refuse a request larger than all files together may be, before reading any of it."""
+    total = settings.APPLICATION_UPLOAD_TOTAL_BYTES
+    if content_length > total + 1024 * 1024:  # the form fields and multipart framing fit in the margin
+        raise UploadError(
+            "files_too_large", f"文件合计超过 {_mb(total)} MB", f"the files together exceed {_mb(total)} MB"
+        )
+
+
+class CheckingMultiPartParser(MultiPartParser):
+    """Django's parser, remembering which file names came with a path (`../x.pdf`) so they can be refused."""
+
+    def sanitize_file_name(self, file_name):
+        safe = super().sanitize_file_name(file_name)
+        if safe and re.search(r"[/\\]|^\.\.?$", file_name):
+            return UNSAFE_MARK + safe
+        return safe
+
+
+def parse_multipart(request):
+    """(POST, FILES) of a multipart request not yet parsed, through CheckingMultiPartParser."""
+    from django.core.exceptions import TooManyFilesSent
+
+    check_request_size(int(request.META.get("CONTENT_LENGTH") or 0))
+    try:
+        parser = CheckingMultiPartParser(request.META, request, request.upload_handlers, request.encoding)
+        return parser.parse()
+    except TooManyFilesSent:
+        raise too_many_files(settings.APPLICATION_UPLOAD_MAX_FILES) from None
+
+
+@dataclass(frozen=True)
+class CheckedFile:
+    """A file that passed every check, ready to store: its bytes (re-encoded if an image) and safe name."""
+
+    data: bytes
+    content_type: str
+    name: str
+    sha256: str
+
+    @property
+    def size(self) -> int:
+        return len(self.data)
+
+
+def safe_name(name: str, content_type: str) -> str:
+    """A display name without paths or control characters, with the extension its content deserves."""
+    name = unicodedata.normalize("NFKC", name).replace(UNSAFE_MARK, "")
+    stem = re.sub(r"[^\w\-. （）()]", "_", Path(name).stem).strip(" ._") or "file"
+    return f"{stem[:80]}.{EXTENSIONS[content_type]}"
+
+
+def sniff(data: bytes) -> str | None:
+    return next((kind for magic, kind in _MAGIC if data.startswith(magic)), None)
+
+
+def _reencoded(data: bytes, content_type: str, field: str) -> bytes:
+    limit = settings.APPLICATION_IMAGE_MAX_PIXELS
+    flood = UploadError(
+        "pixel_flood",
+        f"图片像素过多（超过 {limit // 1_000_000} 百万像素），请缩小后上传",
+        f"the image has too many pixels (over {limit // 1_000_000} megapixels); please scale it down",
+        field,
+    )
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("error", Image.DecompressionBombWarning)
+            image = Image.open(io.BytesIO(data))
+            width, height = image.size
+            if width * height > limit:
+                raise flood
+            image.load()
+            image = ImageOps.exif_transpose(image)  # keep the photo upright once its EXIF is dropped
+            out = io.BytesIO()
+            if content_type == JPEG:
+                if image.mode not in ("RGB", "L"):
+                    image = image.convert("RGB")
+                image.save(out, "JPEG", quality=90, optimize=True)
+            else:
+                image.save(out, "PNG", optimize=True)
+    except (Image.DecompressionBombError, Image.DecompressionBombWarning):
+        raise flood from None
+    except (UnidentifiedImageError, OSError, SyntaxError, ValueError):
+        raise UploadError(
+            "damaged_image", "图片已损坏，无法打开", "the image is damaged and cannot be opened", field
+        ) from None
+    return out.getvalue()
+
+
+def check_file(upload, field: str) -> CheckedFile:
+    """Check one uploaded file for form field `field`; raise UploadError with its own reason."""
+    name = upload.name or ""
+    if name.startswith(UNSAFE_MARK):
+        raise UploadError(
+            "unsafe_name", "文件名不能包含路径（如 ../）", "a file name may not contain a path such as ../", field
+        )
+    cap = settings.APPLICATION_UPLOAD_MAX_BYTES
+    if upload.size > cap:
+        raise UploadError("file_too_large", f"文件超过 {_mb(cap)} MB", f"the file is larger than {_mb(cap)} MB", field)
+    if upload.size == 0:
+        raise UploadError("empty_file", "文件为空", "the file is empty", field)
+    upload.seek(0)
+    data = upload.read()
+    head = data[:1024].lstrip(b"\xef\xbb\xbf \t\r\n")
+    if name.lower().endswith((".svg", ".svgz")) or _MARKUP.search(head):
+        raise UploadError(
+            "script_not_allowed",
+            "不接受 SVG 图形、网页或含脚本的文件",
+            "SVG images, web pages and files with scripts are not accepted",
+            field,
+        )
+    content_type = sniff(data)
+    if content_type is None:
+        raise UploadError(
+            "wrong_file_type",
+            "文件内容不是 PDF、JPEG 或 PNG（按文件内容识别，与扩展名无关）",
+            "the file is not a PDF, JPEG or PNG (judged by its content, not its name)",
+            field,
+        )
+    if content_type == PDF and _PDF_ACTIVE.search(data):
+        raise UploadError(
+            "script_not_allowed",
+            "不接受含脚本、自动操作或附件的 PDF",
+            "PDFs with scripts, actions or embedded files are not accepted",
+            field,
+        )
+    if content_type != PDF:
+        data = _reencoded(data, content_type, field)
+    return CheckedFile(data, content_type, safe_name(name, content_type), hashlib.sha256(data).hexdigest())
+
+
+def check_batch(files: dict[str, list], fields: set[str]) -> dict[str, CheckedFile]:
+    """Check a request's files: each for a known field, one per field, within the count and total caps.
+
+    Every file is checked, so the answer names every problem at once (first problem's code on top).
+    """
+    count = sum(len(f) for f in files.values())
+    if count > min(settings.APPLICATION_UPLOAD_MAX_FILES, max(len(fields), 1)):
+        raise too_many_files(min(settings.APPLICATION_UPLOAD_MAX_FILES, max(len(fields), 1)))
+    total = settings.APPLICATION_UPLOAD_TOTAL_BYTES
+    if sum(f.size for group in files.values() for f in group) > total:
+        raise UploadError(
+            "files_too_large", f"文件合计超过 {_mb(total)} MB", f"the files together exceed {_mb(total)} MB"
+        )
+    checked, errors = {}, []
+    for field, group in files.items():
+        if field not in fields:
+            errors.append(UploadError("unknown_material", "没有这项需上传的材料", "no such material to upload", field))
+        elif len(group) > 1:
+            errors.append(
+                UploadError("one_file_per_material", "每份材料只能上传一个文件", "one file per material", field)
+            )
+        else:
+            try:
+                checked[field] = check_file(group[0], field)
+            except UploadError as error:
+                errors.append(error)
+    if errors:
+        raise UploadErrors(errors)
+    return checked
+
+
+class UploadErrors(UploadError):
+    """Several refused files: the first one's code and message, and every field's own message."""
+
+    def __init__(self, errors: list[UploadError]):
+        first = errors[0]
+        super().__init__(first.code, first.zh, first.en, first.field)
+        self.errors = errors
+
+    @property
+    def fields(self) -> dict[str, str]:
+        return {e.field: e.message for e in self.errors}
+
+
+def files_dir() -> Path:
+    return Path(settings.APPLICATION_FILES_DIR)
+
+
+def store(checked: CheckedFile) -> str:
+    """Write the file under a random name; return its path relative to APPLICATION_FILES_DIR."""
+    now = timezone.now()
+    relative = f"{now:%Y}/{now:%m}/{secrets.token_hex(16)}.{EXTENSIONS[checked.content_type]}"
+    path = files_dir() / relative
+    path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
+    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    with os.fdopen(fd, "wb") as f:
+        f.write(checked.data)
+    return relative
+
+
+def stored_path(relative: str) -> Path:
+    root = files_dir().resolve()
+    path = (root / relative).resolve()
+    if not path.is_relative_to(root):
+        raise ValueError("a stored file lies outside APPLICATION_FILES_DIR")
+    return path
+
+
+def discard(relatives: list[str]) -> None:
+    """Remove files written for a submission that did not commit."""
+    for relative in relatives:
+        stored_path(relative).unlink(missing_ok=True)
