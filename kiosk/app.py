@@ -1,0 +1,319 @@
+"""The kiosk application: services, view-models and screens wired together, navigation, the idle reset."""
+
+import fcntl
+import importlib
+import logging
+from pathlib import Path
+
+from kivy.app import App
+from kivy.clock import Clock, mainthread
+from kivy.core.window import Window
+from kivy.properties import BooleanProperty, NumericProperty, ObjectProperty, StringProperty
+
+from kiosk.i18n import tr
+from kiosk.idle import IdleWatcher
+from kiosk.services import Services, open_services
+from kiosk.services.sync import Changed
+from kiosk.settings import Settings
+from kiosk.theme import Theme
+
+log = logging.getLogger(__name__)
+
+# name → (module in kiosk.screens, class, view-model)
+SCREENS = {
+    "home": ("home", "HomeScreen", None),
+    "search": ("search", "SearchScreen", "search"),
+    "guide": ("guide", "GuideScreen", "guide"),
+    "booking": ("booking", "BookingScreen", "booking"),
+    "booking_form": ("booking", "BookingFormScreen", "booking"),
+    "booking_done": ("booking", "BookingDoneScreen", "booking"),
+    "apply": ("apply", "ApplyScreen", "apply"),
+    "apply_done": ("apply", "ApplyDoneScreen", "apply"),
+    "status": ("status", "StatusScreen", "status"),
+    "checkin": ("checkin", "CheckInScreen", "checkin"),
+}
+START_SERVICES_AFTER = 0.3  # seconds after start-up: first draw home and let it take touches
+BUILD_SCREENS_AFTER = 1.0
+# Back from a confirmation must not lead into the filled-in form: it goes home.
+DONE_SCREENS = {"booking_done", "apply_done"}
+
+
+class AlreadyRunning(Exception):
+    """Another kiosk process uses the same data folder (and so the same outbox)."""
+
+
+class KioskApp(App):
+    theme = ObjectProperty(None)
+    services = ObjectProperty(None, allownone=True)
+    screen = StringProperty("home")
+    pad = StringProperty("")  # the input the current field needs: "keyboard", "numpad" or ""
+    can_go_back = BooleanProperty(False)
+    online = BooleanProperty(True)
+    pending = NumericProperty(0)  # applications waiting in the outbox
+    centre_name = StringProperty("")
+    centre_name_en = StringProperty("")
+    idle_counting = BooleanProperty(False)
+    idle_remaining = NumericProperty(0)
+
+    def __init__(self, settings: Settings, font: Path, background: bool = True, **kwargs):
+        """`background` False: no sync and no outbox sending (the screenshot tour)."""
+        super().__init__(**kwargs)
+        self.settings, self.font, self.background = settings, font, background
+        self.title = "OneTrip kiosk · 最多跑一次"
+        self.history: list[str] = []
+        self.vms: dict = {}
+        self._lock_file = None
+
+    # --- building --------------------------------------------------------------------------------------
+
+    def build(self):
+        self._lock_data_dir()
+        self.theme = Theme()
+        # The background is the window's clear colour, not a rectangle drawn over it on every frame.
+        Window.clearcolor = self.theme.bg
+        self.theme.bind(bg=lambda theme, bg: setattr(Window, "clearcolor", bg))
+        tr.lang = self.settings.language
+        self.services = open_services(
+            self.settings,
+            self.font,
+            on_change=mainthread(self._catalogue_changed),
+            on_online=mainthread(self._online_changed),
+            on_sent=mainthread(self._outbox_changed),
+        )
+        from kiosk.shell import Shell
+        from kiosk.viewmodels.apply import ApplyViewModel
+        from kiosk.viewmodels.booking import BookingViewModel
+        from kiosk.viewmodels.checkin import CheckInViewModel
+        from kiosk.viewmodels.guide import GuideViewModel
+        from kiosk.viewmodels.search import SearchViewModel
+        from kiosk.viewmodels.status import StatusViewModel
+        from kiosk.widgets import numpad  # noqa: F401 — importing registers the widget and its kv rules
+        from kiosk.widgets.keyboard import route_physical_keys
+
+        s = self.services
+        self.vms = {
+            "search": SearchViewModel(s),
+            "guide": GuideViewModel(s),
+            "booking": BookingViewModel(s),
+            "apply": ApplyViewModel(s),
+            "status": StatusViewModel(s),
+            "checkin": CheckInViewModel(s),
+        }
+        root = Shell()
+        self.manager = root.ids.screens
+        self.keyboard, self.numpad = root.ids.keyboard, root.ids.numpad
+        self.screen_named("home")
+        self.manager.current = "home"
+        route_physical_keys(lambda: self.manager.current_screen.active_field if self.manager else None)
+        self.idle = IdleWatcher(
+            self.settings.idle_timeout, self.settings.idle_countdown, on_reset=self.reset_session, at_rest=self.at_rest
+        )
+        self.idle.bind(counting=self.setter("idle_counting"), remaining=self.setter("idle_remaining"))
+        return root
+
+    def _lock_data_dir(self) -> None:
+        self.settings.data_dir.mkdir(parents=True, exist_ok=True)
+        self._lock_file = (self.settings.data_dir / "kiosk.lock").open("w")
+        try:
+            fcntl.flock(self._lock_file, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            self._lock_file.close()
+            self._lock_file = None
+            raise AlreadyRunning(f"another kiosk is running with the data folder {self.settings.data_dir}") from None
+
+    def on_start(self) -> None:
+        services: Services = self.services
+        centre = services.catalogue.centre(self.settings.centre) if self.settings.centre else None
+        self.centre_name = (centre or {}).get("name", "")
+        self.centre_name_en = (centre or {}).get("name_en", "")
+        self.pending = services.outbox.pending_count()
+        self.screen_named("home").refresh()
+        if self.background:
+            # After the first frames: the sync's first round loads the search engine, which would delay them.
+            Clock.schedule_once(lambda dt: services.start(), START_SERVICES_AFTER)
+        Clock.schedule_once(self._build_next_screen, BUILD_SCREENS_AFTER)
+
+    def _build_next_screen(self, *args) -> None:
+        """The other screens are built after home is up, one per frame, so start-up stays short."""
+        missing = [name for name in SCREENS if not self.manager.has_screen(name)]
+        if missing and self.services is not None:
+            self.screen_named(missing[0])
+            Clock.schedule_once(self._build_next_screen, 0)
+
+    def on_stop(self) -> None:
+        self.shutdown()
+
+    def shutdown(self) -> None:
+        """Stop the threads and close the stores (also used by tests, which keep the window)."""
+        if self.services is None:
+            return
+        self.idle.stop()
+        self.vms["search"].close()
+        self.services.stop()
+        self.services = None
+        if self._lock_file is not None:
+            self._lock_file.close()
+            self._lock_file = None
+
+    # --- what the services report (on the screen's thread) ---------------------------------------------
+
+    def _catalogue_changed(self, changed: Changed) -> None:
+        if self.services is None:
+            return
+        self.screen_named("home").refresh()
+        self.vms["search"].refresh()
+        self.vms["guide"].changed(changed.guides, changed.centres)
+        if changed.centres and self.settings.centre:
+            centre = self.services.catalogue.centre(self.settings.centre) or {}
+            self.centre_name, self.centre_name_en = centre.get("name", ""), centre.get("name_en", "")
+        services = self.services
+        services.pool.submit(lambda: services.ime.add_catalogue(services.catalogue_words()))
+
+    def _online_changed(self, online: bool) -> None:
+        self.online = online
+        if online and self.services is not None:
+            self.services.sender.resume()
+
+    def _outbox_changed(self, entry) -> None:
+        if self.services is None:
+            return
+        self.pending = self.services.outbox.pending_count()
+        self.vms["apply"].refresh_entry()
+
+    def status_text(self, lang: str, online: bool, pending: int, centre: str, centre_en: str) -> str:
+        parts = [tr.pick(centre, centre_en)] if centre else []
+        parts.append(tr._("Online") if online else tr._("Offline: search works, applications are kept and sent later"))
+        if pending:
+            parts.append(tr._("{count} applications waiting to be sent").format(count=pending))
+        return " · ".join(parts)
+
+    # --- navigation ------------------------------------------------------------------------------------
+
+    def screen_named(self, name: str):
+        """The screen (built on first use: its module loads its kv rules)."""
+        if not self.manager.has_screen(name):
+            module_name, class_name, vm = SCREENS[name]
+            cls = getattr(importlib.import_module(f"kiosk.screens.{module_name}"), class_name)
+            self.manager.add_widget(cls(vm=self.vms[vm]) if vm else cls())
+        return self.manager.get_screen(name)
+
+    def connect_pads(self, field) -> None:
+        """The shell's keyboard or number pad types into `field` (None: both put away)."""
+        self.pad = field.pad if field is not None else ""
+        self.keyboard.target = field if self.pad == "keyboard" else None
+        self.numpad.target = field if self.pad == "numpad" else None
+        if self.pad == "keyboard":
+            self.keyboard.allow_chinese = field.chinese
+            self.keyboard.set_composing("")
+        elif self.pad == "numpad":
+            self.numpad.allow_x = "X" in field.allowed
+
+    def pad_enter(self) -> None:
+        self.manager.current_screen.pad_enter()
+
+    def show(self, name: str) -> None:
+        if name == self.manager.current:
+            return
+        if name in DONE_SCREENS or self.manager.current in DONE_SCREENS:
+            self.history = ["home"]
+        else:
+            self.history.append(self.manager.current)
+        self._go(name)
+
+    def _go(self, name: str) -> None:
+        screen = self.screen_named(name)
+        self.manager.current = name
+        self.screen = name
+        self.can_go_back = bool(self.history) and name != "home"
+        self.connect_pads(screen.active_field)
+
+    def back(self) -> None:
+        if self.history:
+            self._go(self.history.pop())
+
+    def go_home(self) -> None:
+        self.history = []
+        self._go("home")
+
+    def next_field(self, screen) -> None:
+        """Enter on a pad: on to the next empty field of the form."""
+        fields = [f for f in _fields(screen) if f.opacity > 0]
+        current = screen.active_field
+        later = fields[fields.index(current) + 1 :] if current in fields else fields
+        target = next((f for f in later if not f.text), None)
+        screen.activate(target)
+
+    # --- the flows -------------------------------------------------------------------------------------
+
+    def open_search(self) -> None:
+        self.vms["search"].category = ""
+        self.show("search")
+
+    def browse(self, category: str) -> None:
+        self.vms["search"].browse(category)
+        self.show("search")
+
+    def open_guide(self, code: str) -> None:
+        self.vms["guide"].open(code)
+        self.show("guide")
+        self.screen_named("guide").ids.scroll.scroll_y = 1
+
+    def start_booking(self) -> None:
+        self.vms["booking"].start(self.vms["guide"].guide)
+        self.show("booking")
+
+    def choose_slot(self, slot: dict) -> None:
+        self.vms["booking"].choose_slot(slot)
+        self.show("booking_form")
+
+    def submit_booking(self) -> None:
+        self.vms["booking"].submit(done=lambda booking: self.show("booking_done"))
+
+    def start_application(self) -> None:
+        self.vms["apply"].start(self.vms["guide"].guide)
+        self.show("apply")
+        self.screen_named("apply").ids.scroll.scroll_y = 1
+
+    def submit_application(self) -> None:
+        def queued(entry) -> None:
+            self.pending = self.services.outbox.pending_count()
+            self.show("apply_done")
+
+        self.vms["apply"].submit(done=queued)
+
+    def switch_language(self) -> None:
+        tr.lang = "en" if tr.lang == "zh_Hans" else "zh_Hans"
+
+    # --- the idle reset --------------------------------------------------------------------------------
+
+    def idle_touch(self) -> None:
+        self.idle.touch()
+
+    def at_rest(self) -> bool:
+        """Nothing to clear: home, the default language and look, no search typed."""
+        return (
+            self.manager.current == "home"
+            and tr.lang == self.settings.language
+            and not self.theme.large
+            and not self.theme.contrast
+            and not self.vms["search"].query
+        )
+
+    def reset_session(self) -> None:
+        """The citizen has gone: wipe every view-model and screen, back to the defaults and home."""
+        for vm in self.vms.values():
+            vm.wipe()
+        for screen in self.manager.screens:
+            screen.reset()
+        self.keyboard.reset()
+        tr.lang = self.settings.language
+        self.theme.reset()
+        self.go_home()
+        log.info("idle: session cleared")
+
+
+def _fields(screen) -> list:
+    from kiosk.widgets import KField
+
+    found = [w for w in screen.walk(restrict=True) if isinstance(w, KField)]
+    return found

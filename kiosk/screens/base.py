@@ -1,0 +1,37 @@
+"""What every screen shares: its view-model, and the input field the keyboard or number pad types into."""
+
+from kivy.app import App
+from kivy.properties import ObjectProperty, StringProperty
+from kivy.uix.screenmanager import Screen
+
+
+class KioskScreen(Screen):
+    vm = ObjectProperty(None, allownone=True)
+    active_field = ObjectProperty(None, allownone=True)
+    pad = StringProperty("")  # "keyboard", "numpad" or "": which input shows under the form
+
+    @property
+    def app(self):
+        return App.get_running_app()
+
+    def activate(self, field) -> None:
+        """Make `field` the one the keyboard or number pad (the shell's) types into, and show that pad."""
+        if self.active_field is not None:
+            self.active_field.active = False
+        self.active_field = field
+        if field is not None:
+            field.active = True
+        self.pad = field.pad if field is not None else ""
+        if self.manager is not None and self.manager.current_screen is self:
+            self.app.connect_pads(field)
+
+    def on_leave(self, *args) -> None:
+        self.activate(None)
+
+    def pad_enter(self) -> None:
+        """Enter on the keyboard or number pad: by default, on to the next empty field."""
+        self.app.next_field(self)
+
+    def reset(self) -> None:
+        """The session ended: no field active."""
+        self.activate(None)

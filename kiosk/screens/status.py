@@ -1,0 +1,110 @@
+"""Status lookup: a booking code or a receipt (the server's, or this kiosk's local one) + the ID number."""
+
+import datetime as dt
+from pathlib import Path
+
+from kivy.lang import Builder
+from kivy.utils import escape_markup
+
+from kiosk.i18n import N_, tr
+from kiosk.screens.base import KioskScreen
+from kiosk.screens.labels import day_label, slot_label
+
+BOOKING_STATUS = {
+    "booked": N_("Booked"),
+    "checked_in": N_("Checked in"),
+    "cancelled": N_("Cancelled"),
+    "no_show": N_("Missed"),
+    "needs_rebooking": N_("Please book another time: the centre is closed then"),
+}
+APPLICATION_STATUS = {
+    "submitted": N_("Submitted"),
+    "accepted": N_("Accepted"),
+    "accepted_pending_supplement": N_("Accepted; documents to supply later"),
+    "supplement_overdue": N_("Documents to supply are overdue"),
+    "approved": N_("Approved"),
+    "rejected": N_("Rejected"),
+    "delivered": N_("Delivered"),
+}
+LOCAL_STATE = {
+    "pending": N_("Waiting on this kiosk to be sent (the service cannot be reached yet)"),
+    "sent": N_("Sent to the service"),
+    "rejected": N_("Not accepted by the service"),
+}
+
+
+def _e(text) -> str:
+    return escape_markup(str(text or ""))
+
+
+def _status(status: str) -> str:
+    return tr._(APPLICATION_STATUS[status]) if status in APPLICATION_STATUS else status
+
+
+class StatusScreen(KioskScreen):
+    def on_pre_enter(self, *args) -> None:
+        self.activate(self.ids.code)
+
+    def pad_enter(self) -> None:
+        if self.active_field is self.ids.id_number:
+            self.vm.lookup()
+        else:
+            super().pad_enter()
+
+    def details(self, kind: str, result: dict, remote: dict, lang: str) -> str:
+        if kind == "booking":
+            return self._booking(result)
+        if kind == "application":
+            return self._application(result)
+        if kind == "local":
+            return self._local(result, remote)
+        return ""
+
+    def _booking(self, b: dict) -> str:
+        status = tr._(BOOKING_STATUS.get(b.get("status", ""), b.get("status", "")))
+        lines = [
+            f"[b]{_e(tr._('Booking'))} {_e(b['code'])}[/b] · {_e(status)}",
+            _e(b["guide"]["name"]),
+            f"{_e(day_label(b['slot']['start'], tr.lang, year=True))} {_e(slot_label(b['slot']))}",
+            _e(tr.pick(b["centre"]["name"], b["centre"].get("name_en", ""))),
+            _e(b["centre"].get("address", "")),
+        ]
+        if b.get("ticket"):
+            lines.append(f"[b]{_e(tr._('Queue number'))}: {_e(b['ticket'])}[/b]")
+        return "\n".join(lines)
+
+    def _application(self, a: dict) -> str:
+        lines = [f"[b]{_e(tr._('Application'))} {_e(a.get('receipt', ''))}[/b] · {_e(_status(a.get('status', '')))}"]
+        guide = a.get("guide") or {}
+        lines.append(_e(guide.get("name", "")))
+        if a.get("reason"):
+            lines.append(_e(tr.message("", None, a["reason"])))
+        if a.get("supplement_deadline"):
+            lines.append(f"{_e(tr._('Supply the missing documents by'))} {_e(a['supplement_deadline'])}")
+        if a.get("due_date"):
+            lines.append(f"{_e(tr._('Due by'))} {_e(a['due_date'])}")
+        tracking = (a.get("delivery") or {}).get("tracking_number")
+        if tracking:
+            lines.append(f"{_e(tr._('Express tracking number'))}: {_e(tracking)}")
+        for event in a.get("history") or []:
+            when = str(event.get("at") or "")[:16].replace("T", " ")
+            lines.append(f"•\u00a0{_e(when)} {_e(_status(event.get('to', '')))}")
+        return "\n".join(lines)
+
+    def _local(self, e: dict, remote: dict) -> str:
+        created = dt.datetime.fromtimestamp(e["created_at"]).strftime("%Y-%m-%d %H:%M")
+        lines = [
+            f"[b]{_e(tr._('Application'))} {_e(e['receipt'])}[/b] · {_e(tr._(LOCAL_STATE[e['state']]))}",
+            _e(tr.pick(e["guide_name"], e["guide_name_en"])),
+            f"{_e(tr._('Handed in at this kiosk'))}: {created}",
+        ]
+        if e["server_receipt"]:
+            lines.append(f"{_e(tr._('Receipt number of the service'))}: [b]{_e(e['server_receipt'])}[/b]")
+        if e["error"]:
+            lines.append(_e(tr.message("", None, e["error"])))
+        if remote:
+            lines += self._application(remote).split("\n")[1:]
+        return "\n".join(lines)
+
+
+Builder.load_file(str(Path(__file__).with_suffix(".kv")))

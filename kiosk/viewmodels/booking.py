@@ -1,0 +1,173 @@
+"""Booking: centre → day → slot, then ID number, name and phone, then the confirmation and its ticket.
+
+Slots and bookings need the server; offline, the screens say so with the number to call. One
+Idempotency-Key per filled-in form, kept until it succeeds, so a second tap or a retry after a lost
+answer never books twice.
+"""
+
+import datetime as dt
+import uuid
+
+from kivy.properties import DictProperty, ListProperty, ObjectProperty, StringProperty
+
+from kiosk.i18n import N_, tr
+from kiosk.services.api import ApiError
+from kiosk.services.sync import today
+from kiosk.services.tickets import Ticket
+from kiosk.viewmodels.base import ViewModel
+from kiosk.viewmodels.forms import check_identifier, check_name, check_phone, error
+
+DAYS_SHOWN = 7
+NO_SLOTS = N_("No free times on this day. Please choose another day.")
+PRINTED = N_("The ticket has been printed.")
+SAVED = N_("The ticket has been saved as {file}.")
+PRINT_FAILED = N_("The ticket could not be printed. Please note the booking code.")
+
+
+class BookingViewModel(ViewModel):
+    guide = DictProperty({}, rebind=True)  # rebind: kv reads guide.get(…)
+    centres = ListProperty([])
+    centre = StringProperty("")
+    days = ListProperty([])  # {"date": iso, "open": bool}
+    day = StringProperty("")
+    slots = ListProperty([])
+    slot = DictProperty({})
+    id_number = StringProperty("")
+    name = StringProperty("")
+    phone = StringProperty("")
+    errors = DictProperty({})
+    booking = DictProperty({}, rebind=True)  # the server's answer: code, slot, centre, masked fields
+    notice = StringProperty("")  # msgid: printed, saved, no slots
+    notice_args = DictProperty({})
+    _key = ObjectProperty(None, allownone=True)
+
+    def start(self, guide: dict) -> None:
+        self.wipe()
+        self.guide = guide
+        catalogue = self.services.catalogue
+        self.centres = [c for c in (catalogue.centre(code) for code in guide.get("centres") or []) if c]
+        codes = [c["id"] for c in self.centres]
+        own = self.services.settings.centre
+        self.choose_centre(own if own in codes else (codes[0] if codes else ""))
+
+    def choose_centre(self, code: str) -> None:
+        self.centre = code
+        self.days = self._days(code)
+        first_open = next((d["date"] for d in self.days if d["open"]), self.days[0]["date"] if self.days else "")
+        self.choose_day(first_open)
+
+    def _days(self, centre: str) -> list[dict]:
+        """The next days, each marked open or not for the item's window category (from cached hours;
+        unknown days count as open and the server decides)."""
+        hours = {d["date"]: d for d in (self.services.catalogue.hours(centre) or {}).get("items", [])}
+        category = self.guide.get("category", "")
+        days = []
+        for n in range(1, DAYS_SHOWN + 1):
+            date = (today() + dt.timedelta(days=n)).isoformat()
+            day = hours.get(date)
+            is_open = True
+            if day is not None:
+                is_open = any(c["open"] for c in day["categories"] if c["category"] == category)
+            days.append({"date": date, "open": is_open})
+        return days
+
+    def choose_day(self, date: str) -> None:
+        self.day = date
+        self.slots, self.slot, self.notice = [], {}, ""
+        if not date or not self.centre:
+            return
+        guide, centre = self.guide["code"], self.centre
+        self.run(lambda: self.services.api.slots(guide, centre, date)["items"], self._slots_loaded)
+
+    def _slots_loaded(self, slots: list[dict]) -> None:
+        self.slots = [s for s in slots if s["remaining"] > 0]
+        self.notice = "" if self.slots else NO_SLOTS
+
+    def fail(self, exc: Exception, guide: dict | None = None) -> None:
+        super().fail(exc, guide or self.guide)
+
+    def choose_slot(self, slot: dict) -> None:
+        self.slot = slot
+        self._key = None  # a new booking: a new Idempotency-Key
+
+    # --- the form --------------------------------------------------------------------------------------
+
+    def validate(self) -> dict | None:
+        errors = {}
+        canonical, problem = check_identifier(self.id_number)
+        if problem:
+            errors["id_number"] = problem
+        for field, problem in (("name", check_name(self.name)), ("phone", check_phone(self.phone))):
+            if problem:
+                errors[field] = problem
+        self.errors = errors
+        if errors:
+            return None
+        return {
+            "slot": self.slot["id"],
+            "guide": self.guide["code"],
+            "name": self.name.strip(),
+            "phone": self.phone.strip(),
+            "id_number": canonical,
+            "language": "en" if tr.lang == "en" else "zh-hans",
+        }
+
+    def submit(self, done=lambda booking: None) -> None:
+        payload = self.validate()
+        if payload is None:
+            return
+        self._key = self._key or f"kiosk-booking-{uuid.uuid4()}"
+        key = self._key
+
+        def booked(body: dict) -> None:
+            self.booking = body
+            self._key = None
+            done(body)
+
+        self.run(lambda: self.services.api.book(payload, key), booked, self._refused)
+
+    def _refused(self, exc: Exception) -> bool:
+        """Field errors go next to their fields; the message itself is shown by `fail`. (A refused
+        request stored nothing under its key, so the same key may be used again.)"""
+        if isinstance(exc, ApiError):
+            self.errors = {k: error(text=v) for k, v in exc.fields.items() if k in ("id_number", "name", "phone")}
+        return False
+
+    # --- the confirmation ------------------------------------------------------------------------------
+
+    def print_ticket(self) -> None:
+        booking = self.booking
+        slot, centre = booking["slot"], booking["centre"]
+        ticket = Ticket(
+            kind="booking",
+            title="预约凭证 Booking confirmation",
+            code=booking["code"],
+            lines=[
+                f"{booking['guide']['name']}",
+                f"{slot['start'][:10]} {slot['start'][11:16]}–{slot['end'][11:16]}",
+                f"{centre['name']} {centre.get('name_en', '')}",
+                centre.get("address", ""),
+                f"{booking['name']} · {booking['id_number']}",
+                "请凭预约码到窗口或自助终端签到 / Check in with this code at the kiosk or window",
+            ],
+            qr=booking["code"],
+        )
+        self.run(lambda: self.services.printer.print(ticket), self._printed, self._print_failed)
+
+    def _printed(self, path) -> None:
+        if self.services.settings.print_command:
+            self.notice_args, self.notice = {}, PRINTED
+        else:
+            self.notice_args, self.notice = {"file": path.name}, SAVED  # arguments first: the text uses them
+
+    def _print_failed(self, exc: Exception) -> bool:
+        self.notice_args, self.notice = {}, PRINT_FAILED
+        return True
+
+    def wipe(self) -> None:
+        super().wipe()
+        self.guide, self.centres, self.centre, self.days, self.day = {}, [], "", [], ""
+        self.slots, self.slot = [], {}
+        self.id_number = self.name = self.phone = ""
+        self.errors, self.booking, self.notice, self.notice_args = {}, {}, "", {}
+        self._key = None

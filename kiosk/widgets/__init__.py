@@ -1,0 +1,98 @@
+"""Widgets for a public touchscreen: large buttons, input fields the on-screen keyboard and number pad
+type into (never the system keyboard), QR images. Styles are in widgets.kv."""
+
+import io
+from pathlib import Path
+
+from kivy.core.image import Image as CoreImage
+from kivy.lang import Builder
+from kivy.properties import BooleanProperty, NumericProperty, OptionProperty, StringProperty
+from kivy.uix.behaviors import ButtonBehavior
+from kivy.uix.boxlayout import BoxLayout
+from kivy.uix.image import Image
+from kivy.uix.label import Label
+
+from kiosk.services.qr import qr_png
+
+
+class KButton(ButtonBehavior, Label):
+    """A large touch target; `role` picks its colours, `enabled` False greys it out and ignores touches."""
+
+    role = OptionProperty("primary", options=["primary", "secondary", "accent", "danger", "choice"])
+    selected = BooleanProperty(False)  # for role "choice": the picked one of a group
+    enabled = BooleanProperty(True)
+    wrap = BooleanProperty(True)  # False: one line, and the button as wide as its text
+
+    def on_touch_down(self, touch):
+        if not self.enabled:
+            return self.collide_point(*touch.pos)  # swallow, so nothing underneath reacts
+        return super().on_touch_down(touch)
+
+
+class KLabel(Label):
+    """Wrapping text whose height follows its content."""
+
+
+class Card(BoxLayout):
+    """A panel on the screen's background."""
+
+
+class Reveal(BoxLayout):
+    """A box that can be hidden: not drawn, no touches for what would spill out of its zero size."""
+
+    shown = BooleanProperty(True)
+
+    def on_touch_down(self, touch):
+        return super().on_touch_down(touch) if self.shown else False
+
+
+class KField(ButtonBehavior, BoxLayout):
+    """A form field: tap to make it the one the keyboard or number pad types into.
+
+    `allowed` limits the characters ("" = any), `upper` capitalises, `max_length` caps the length.
+    """
+
+    label = StringProperty("")
+    text = StringProperty("")
+    hint = StringProperty("")
+    error = StringProperty("")
+    active = BooleanProperty(False)
+    allowed = StringProperty("")
+    upper = BooleanProperty(False)
+    max_length = NumericProperty(100)
+    pad = OptionProperty("keyboard", options=["keyboard", "numpad"])  # which input the screen shows for it
+    chinese = BooleanProperty(True)  # the keyboard offers its Chinese mode (not for codes)
+
+    def on_touch_down(self, touch):
+        if self.opacity == 0:  # a field the form does not need now (kept at zero height)
+            return False
+        return super().on_touch_down(touch)
+
+    def insert(self, value: str) -> None:
+        if self.upper:
+            value = value.upper()
+        if self.allowed:
+            value = "".join(ch for ch in value if ch in self.allowed)
+        self.text = (self.text + value)[: int(self.max_length)]
+
+    def backspace(self) -> None:
+        self.text = self.text[:-1]
+
+    def clear(self) -> None:
+        self.text = ""
+
+
+class QrImage(Image):
+    """A QR code of `data` (nothing when empty)."""
+
+    data = StringProperty("")
+
+    def on_data(self, instance, data: str) -> None:
+        if not data:
+            self.texture = None
+            return
+        self.texture = CoreImage(io.BytesIO(qr_png(data)), ext="png").texture
+        self.texture.mag_filter = "nearest"
+
+
+Builder.load_file(str(Path(__file__).with_name("widgets.kv")))
