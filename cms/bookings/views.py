@@ -86,8 +86,12 @@ def book(request):
     source = request.POST if request.method == "POST" else request.GET
     guide_code = (source.get("guide") or "").upper()
     if not guide_code:
+        # From a centre page ("book here"): only that centre's bookable guides, and the centre stays chosen.
         guides = ServiceGuidePage.objects.live().filter(channels_appointment=True).order_by("category", "code")
-        return render(request, "bookings/choose_guide.html", {"guides": guides})
+        centre = CentrePage.objects.live().filter(code=source.get("centre") or "").first()
+        if centre is not None:
+            guides = guides.filter(centre_links__centre=centre).distinct()
+        return render(request, "bookings/choose_guide.html", {"guides": guides, "centre": centre})
     try:
         guide = services.bookable_guide(guide_code)
     except Refusal:

@@ -54,6 +54,24 @@ def test_the_start_page_lists_bookable_guides(browser):
     assert "<script" not in html
 
 
+def test_booking_from_a_centre_page_offers_that_centres_guides_and_keeps_the_centre(browser):
+    from cms.centres.models import CentrePage
+    from cms.services.models import ServiceGuidePage
+
+    bookable = ServiceGuidePage.objects.live().filter(channels_appointment=True)
+    everywhere = set(bookable.values_list("code", flat=True))
+    for centre in CentrePage.objects.live():
+        here = set(bookable.filter(centre_links__centre=centre).values_list("code", flat=True))
+        if here and here < everywhere:
+            break
+    else:
+        pytest.fail("the demo has no centre handling only some bookable guides")
+    html = browser.get("/booking/", {"centre": centre.code}).content.decode()
+    offered = set(re.findall(r'<option value="([^"]+)"', html))
+    assert offered == here
+    assert f'name="centre" value="{centre.code}"' in html
+
+
 def test_choosing_centre_and_date_shows_slots_and_the_form(browser, slots):
     html = form_page(browser, slots[0]).content.decode()
     assert 'name="slot"' in html and f'value="{slots[0].pk}"' in html
