@@ -94,6 +94,11 @@ def is_working_day(day: dt.date, calendar: Calendar) -> bool:
     return day.isoweekday() <= 5 and day not in calendar.holidays
 
 
+def working_days_between(first: dt.date, last: dt.date, calendar: Calendar) -> int:
+    """How many working days lie after `first` up to and including `last` (0 if `last` is not later)."""
+    return sum(is_working_day(first + dt.timedelta(days=n), calendar) for n in range(1, (last - first).days + 1))
+
+
 def add_working_days(start: dt.date, days: int, calendar: Calendar) -> dt.date:
     """The `days`-th working day after `start` (a limit of 0 working days ends on `start` itself)."""
     if days < 0:

@@ -4,6 +4,7 @@ applications (anyone else gets 404); every action goes through `services.act`, w
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
+from django.db.models import Q
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
 from django.views.decorators.http import require_GET, require_POST
@@ -29,9 +30,10 @@ def index(request):
     if status in ApplicationStatus.values:
         applications = applications.filter(status=status)
     today = services.today()
+    overdue = Q(status__in=IN_PROGRESS, paused_on__isnull=True, due_date__lt=today)  # as services.is_overdue
     overdue_only = request.GET.get("overdue") == "1"
     if overdue_only:
-        applications = applications.filter(status__in=IN_PROGRESS, due_date__lt=today)
+        applications = applications.filter(overdue)
     page = Paginator(applications.order_by("due_date", "-created_at"), 50).get_page(request.GET.get("p"))
     rows = [
         {
@@ -48,7 +50,7 @@ def index(request):
         "status": status,
         "overdue_only": overdue_only,
         "statuses": ApplicationStatus.choices,
-        "overdue_count": visible_to(request.user).filter(status__in=IN_PROGRESS, due_date__lt=today).count(),
+        "overdue_count": visible_to(request.user).filter(overdue).count(),
     }
     return TemplateResponse(request, "applications/admin/index.html", context)
 

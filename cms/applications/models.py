@@ -55,6 +55,8 @@ class Application(IdempotentModel):
     committed_days = models.PositiveIntegerField("承诺时限（工作日）committed days")
     accepted_on = models.DateField("受理日期 accepted on", null=True, blank=True)
     due_date = models.DateField("办结期限 due", null=True, blank=True)
+    # Set while staff wait for a requested supplement: the applicant's time does not count (see services).
+    paused_on = models.DateField("计时暂停 clock paused since", null=True, blank=True)
     channel = models.CharField(max_length=10, choices=Channel.choices)
     device = models.ForeignKey(
         "devices.KioskDevice", null=True, blank=True, on_delete=models.SET_NULL, related_name="applications"

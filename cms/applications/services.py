@@ -38,7 +38,7 @@ from cms.hours.sources import calendar_between
 from cms.personal.keys import keyed_hash
 from cms.personal.masking import mask_identifier
 from cms.services.models import ServiceGuidePage
-from guides.calendar import add_working_days
+from guides.calendar import add_working_days, working_days_between
 from guides.enums import MaterialSource, Necessity, ServiceObject
 from guides.hours import TZ
 from guides.identifiers import IdentifierError, validate_id_number, validate_uscc
@@ -265,7 +265,29 @@ def working_days_after(start: dt.date, days: int) -> dt.date:
 
 
 def is_overdue(application: Application, on: dt.date | None = None) -> bool:
-    return bool(application.due_date) and application.status in IN_PROGRESS and application.due_date < (on or today())
+    return (
+        bool(application.due_date)
+        and application.paused_on is None
+        and application.status in IN_PROGRESS
+        and application.due_date < (on or today())
+    )
+
+
+def _pause(application: Application, on: dt.date) -> None:
+    """Staff asked for a supplement (补正) after acceptance: the days the applicant takes to supply it do
+    not count toward the committed time limit, so the clock stops until the last material arrives."""
+    if application.accepted_on is not None and application.paused_on is None:
+        application.paused_on = on
+
+
+def _resume(application: Application, on: dt.date) -> None:
+    """The supplement is complete: the due date moves on by the working days the clock stood still."""
+    if application.paused_on is None:
+        return
+    waited = working_days_between(application.paused_on, on, calendar_between(application.paused_on, on))
+    if waited and application.due_date:
+        application.due_date = working_days_after(application.due_date, waited)
+    application.paused_on = None
 
 
 # ---- submission -------------------------------------------------------------------------------------
@@ -471,6 +493,7 @@ def supplement(application: Application, files: dict[str, list], actor: Actor = 
             if left.exists():
                 _record(application, application.status, actor, f"已补交 / supplied: {names}")
             else:
+                _resume(application, today())
                 _accept(application, today())
                 application.supplement_deadline = None
                 application.reason = ""
@@ -559,6 +582,7 @@ def act(
                 row.save(update_fields=["state"])
             days = deadline_days if deadline_days and deadline_days > 0 else settings.APPLICATION_SUPPLEMENT_DAYS
             application.supplement_deadline = working_days_after(today(), days)
+            _pause(application, today())
             reason = f"{reason}（{_missing_names(rows)}）"
         if name == "accept":
             _accept(application, today())

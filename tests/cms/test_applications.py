@@ -444,7 +444,7 @@ def test_status_needs_receipt_and_id_number_and_is_rate_limited(client, settings
     assert body["applicant"]["id_number"] == "330482********1239"
     assert body["applicant"]["phone"] == "139****5678"
     cache.clear()
-    settings.APPLICATION_LOOKUP_LIMIT = (3, 60)
+    settings.API_RATE_LIMITS = {**settings.API_RATE_LIMITS, "lookup": {"ip": (3, 60)}}
     codes = [client.get(url, headers={"X-Id-Number": ID_NUMBER}).status_code for _ in range(5)]
     assert codes == [200, 200, 200, 429, 429]
 
@@ -558,6 +558,33 @@ def test_staff_request_a_supplement_and_express_needs_a_tracking_number(client):
     services.act(application, "deliver", actor, tracking_number="SF1234567890")
     application.refresh_from_db()
     assert application.status == ApplicationStatus.DELIVERED and application.tracking_number == "SF1234567890"
+
+
+def test_the_clock_stops_while_the_applicant_supplies_a_requested_material(client, monkeypatch):
+    application = submit(client, IMMEDIATE)
+    actor = services.Actor.staff(staff_of(application.department, "clerk"))
+    monday, wednesday, friday = dt.date(2026, 12, 7), dt.date(2026, 12, 9), dt.date(2026, 12, 11)
+    monkeypatch.setattr(services, "today", lambda: monday)
+    if application.status == ApplicationStatus.SUBMITTED:
+        services.act(application, "accept", actor)
+    # Five committed working days from Monday 7 December: due Monday 14 December.
+    Application.objects.filter(pk=application.pk).update(committed_days=5, due_date=dt.date(2026, 12, 14))
+    application.refresh_from_db()
+    provided = application.materials.exclude(file="").first()
+
+    monkeypatch.setattr(services, "today", lambda: wednesday)
+    services.act(application, "request_supplement", actor, reason="复印件缺页", materials=[provided.position])
+    application.refresh_from_db()
+    assert application.paused_on == wednesday
+    assert not services.is_overdue(application, dt.date(2026, 12, 15))  # past the old due date, but paused
+
+    monkeypatch.setattr(services, "today", lambda: friday)
+    services.supplement(application, {f"material_{provided.position}": [upload("page.pdf", pdf("complete"))]})
+    application.refresh_from_db()
+    # Thursday and Friday were the applicant's: the due date moves on by two working days.
+    assert application.status == ApplicationStatus.ACCEPTED and application.paused_on is None
+    assert application.due_date == dt.date(2026, 12, 16)
+    assert services.is_overdue(application, dt.date(2026, 12, 17))
 
 
 # ---- back office and department boundary ----------------------------------------------------------

@@ -3,8 +3,19 @@
 import datetime as dt
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
-from guides.calendar import DayKind, Source, calendar_from, entries_for_year, last_announced_year
+from guides.calendar import (
+    DayKind,
+    Source,
+    add_working_days,
+    calendar_from,
+    entries_for_year,
+    is_working_day,
+    last_announced_year,
+    working_days_between,
+)
 from guides.hours import Calendar
 
 
@@ -60,3 +71,22 @@ def test_calendar_from_entries():
     assert calendar.holidays[dt.date(2026, 10, 1)] == "国庆节"
     assert calendar.makeup_workdays[dt.date(2026, 1, 4)] == 5
     assert dt.date(2026, 1, 5) not in calendar.holidays
+
+
+def test_working_days_skip_the_spring_festival_and_count_its_makeup_saturdays():
+    calendar = calendar_from(entries_for_year(2026))
+    # Friday 13 Feb, Saturday 14 Feb (a makeup workday), nine days off (15–23 Feb), Tuesday 24 Feb.
+    assert add_working_days(dt.date(2026, 2, 13), 1, calendar) == dt.date(2026, 2, 14)
+    assert add_working_days(dt.date(2026, 2, 14), 1, calendar) == dt.date(2026, 2, 24)
+    assert working_days_between(dt.date(2026, 2, 13), dt.date(2026, 2, 24), calendar) == 2
+
+
+@given(
+    start=st.dates(min_value=dt.date(2026, 1, 1), max_value=dt.date(2026, 12, 31)),
+    days=st.integers(min_value=0, max_value=60),
+)
+def test_counting_working_days_undoes_adding_them(start, days):
+    calendar = calendar_from(entries_for_year(2026) + entries_for_year(2027))
+    end = add_working_days(start, days, calendar)
+    assert working_days_between(start, end, calendar) == days
+    assert days == 0 or is_working_day(end, calendar)
