@@ -264,6 +264,11 @@ def book(
     guide = bookable_guide(guide_code)
     check_guide_at(guide, slot)
     check_bookable(slot, now, conf)
+    if slot.booked >= slot.capacity:
+        # Read just now, outside any transaction: at a slot release most attempts are for places already
+        # gone, and answering them here keeps them out of the write lock the real bookings queue for.
+        # A place freed meanwhile is no loss: the caller sees "full" a moment early and tries again.
+        raise _full()
     try:
         with transaction.atomic():
             person = _locked_person(applicant.key)
