@@ -1,5 +1,6 @@
 """gunicorn settings for `make run`: also starts the periodic jobs beside the workers, and stops them."""
 
+import os
 import subprocess
 import sys
 
@@ -12,7 +13,9 @@ _jobs: list[subprocess.Popen] = []
 
 
 def when_ready(server):
-    _jobs.append(subprocess.Popen([sys.executable, "manage.py", "run_periodic"]))
+    # In a multi-server set-up exactly one node runs them (PERIODIC_JOBS=0 elsewhere; docs/deploy.md).
+    if os.environ.get("PERIODIC_JOBS", "1") != "0":
+        _jobs.append(subprocess.Popen([sys.executable, "manage.py", "run_periodic"]))
 
 
 def on_exit(server):

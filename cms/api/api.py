@@ -3,6 +3,7 @@
 from ninja import NinjaAPI
 
 from cms.api import errors
+from cms.services.api import categories_router
 from cms.services.api import router as guides_router
 
 api = NinjaAPI(
@@ -15,6 +16,7 @@ api = NinjaAPI(
 )
 errors.install(api)
 api.add_router("/guides", guides_router)
+api.add_router("/categories", categories_router)
 api.add_router("/centres", "cms.hours.api.router")
 api.add_router("/slots", "cms.bookings.api.slots_router")
 api.add_router("/bookings", "cms.bookings.api.bookings_router")

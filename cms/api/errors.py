@@ -1,5 +1,6 @@
 """The API's one error shape (DESIGN.md §6): `{"error": {"code", "message", "fields"}}` with a 4xx status."""
 
+from django.core.exceptions import RequestDataTooBig, TooManyFieldsSent
 from django.http import Http404
 from ninja import NinjaAPI, Schema
 from ninja.errors import AuthenticationError, HttpError, ValidationError
@@ -18,21 +19,46 @@ class ErrorBody(Schema):
 class ApiError(Exception):
     """Raise from an operation to answer with the error shape."""
 
-    def __init__(self, status: int, code: str, message: str, fields: dict[str, str] | None = None):
+    def __init__(
+        self,
+        status: int,
+        code: str,
+        message: str,
+        fields: dict[str, str] | None = None,
+        headers: dict[str, str] | None = None,
+    ):
         super().__init__(message)
         self.status, self.code, self.message, self.fields = status, code, message, fields or {}
+        self.headers = headers or {}
 
 
-def error_response(api: NinjaAPI, request, status: int, code: str, message: str, fields=None):
-    return api.create_response(
-        request, {"error": {"code": code, "message": message, "fields": fields or {}}}, status=status
-    )
+def error_body(code: str, message: str, fields=None) -> dict:
+    return {"error": {"code": code, "message": message, "fields": fields or {}}}
+
+
+def error_response(api: NinjaAPI, request, status: int, code: str, message: str, fields=None, headers=None):
+    response = api.create_response(request, error_body(code, message, fields), status=status)
+    for name, value in (headers or {}).items():
+        response[name] = value
+    return response
+
+
+TOO_LARGE = ("too_large", "请求体过大 / the request body is too large")
 
 
 def install(api: NinjaAPI) -> None:
     @api.exception_handler(ApiError)
     def _api_error(request, exc: ApiError):
-        return error_response(api, request, exc.status, exc.code, exc.message, exc.fields)
+        return error_response(api, request, exc.status, exc.code, exc.message, exc.fields, exc.headers)
+
+    @api.exception_handler(RequestDataTooBig)
+    def _too_large(request, exc):
+        # A body without Content-Length that outgrows DATA_UPLOAD_MAX_MEMORY_SIZE while being read.
+        return error_response(api, request, 413, *TOO_LARGE)
+
+    @api.exception_handler(TooManyFieldsSent)
+    def _too_many_fields(request, exc):
+        return error_response(api, request, 413, "too_many_fields", "表单字段过多 / too many form fields")
 
     @api.exception_handler(ValidationError)
     def _invalid(request, exc: ValidationError):

@@ -9,14 +9,15 @@ import hashlib
 from django.http import FileResponse
 from ninja import Router, Schema, Status
 
+from cms.api import ratelimit
+from cms.api.access import WriteAccess
 from cms.api.errors import ApiError, ErrorBody
 from cms.api.idempotency import Idempotency, Replay
 from cms.applications import services, uploads
 from cms.applications.enums import Channel
 from cms.applications.models import Application, ApplicationMaterial
-from cms.applications.ratelimit import check_lookup_rate
 from cms.applications.services import Actor, Refusal
-from cms.devices.auth import optional_device
+from cms.devices.auth import claimed_device
 from cms.personal.masking import mask_name, mask_phone
 from guides.hours import TZ
 
@@ -171,17 +172,20 @@ def _read(upload) -> bytes:
     return data
 
 
-@router.post(
-    "",
-    response={201: dict, 400: ErrorBody, 401: ErrorBody, 404: ErrorBody, 409: ErrorBody, 422: ErrorBody},
-)
+WRITE_ERRORS = {400: ErrorBody, 401: ErrorBody, 403: ErrorBody, 404: ErrorBody, 409: ErrorBody, 429: ErrorBody}
+
+
+@router.post("", auth=WriteAccess(), response={201: dict, 422: ErrorBody, **WRITE_ERRORS})
 def submit_application(request):
     """Apply online (multipart/form-data): `guide`, `applicant_kind` (person|company), `name`,
     `id_number` (person) or `uscc` and `contact_name` (company), `phone`, optional `email` and `language`,
     `delivery` (pickup|express|electronic), `centre` (pickup) or `address` (express), and one file
-    `material_<n>` per material of `GET /applications/forms/{code}`. Answers 201 with the receipt."""
-    device = optional_device(request)
+    `material_<n>` per material of `GET /applications/forms/{code}`. Answers 201 with the receipt.
+    Rate-limited per caller and per identifier (429 with `Retry-After`)."""
+    device = request.auth.device
+    ratelimit.check("application", request, device)  # before the upload is read
     data, files = _multipart(request)
+    ratelimit.check("application", request, id_number=data.get("id_number") or data.get("uscc", ""), by_caller=False)
     idempotency = Idempotency.from_request(request, _fingerprint_payload(data, files))
     first = idempotency.replay(Application.objects)
     if first is not None:
@@ -209,9 +213,10 @@ def _id_number(request, given: str = "") -> str:
     return value
 
 
-def _find(request, receipt: str, given: str = "") -> Application:
-    check_lookup_rate(request)
-    return services.find(receipt, _id_number(request, given))
+def _find(request, receipt: str, given: str = "", device=None) -> Application:
+    id_number = _id_number(request, given)
+    ratelimit.check("lookup", request, device or claimed_device(request), id_number)
+    return services.find(receipt, id_number)
 
 
 @router.get("/{receipt}", response={200: dict, 400: ErrorBody, 404: ErrorBody, 429: ErrorBody})
@@ -220,15 +225,14 @@ def get_application(request, receipt: str):
     return application_body(_find(request, receipt))
 
 
-@router.post(
-    "/{receipt}/supplement", response={200: dict, 400: ErrorBody, 401: ErrorBody, 404: ErrorBody, 409: ErrorBody}
-)
+@router.post("/{receipt}/supplement", auth=WriteAccess(), response={200: dict, **WRITE_ERRORS})
 def supplement_application(request, receipt: str):
     """补交: upload missing or requested materials (`material_<n>` files; `id_number` as a form field or
     the `X-Id-Number` header). Once nothing is outstanding the application is accepted."""
-    device = optional_device(request)
+    device = request.auth.device
+    ratelimit.check("application", request, device)  # before the upload is read
     data, files = _multipart(request)
-    application = _find(request, receipt, data.get("id_number", ""))
+    application = _find(request, receipt, data.get("id_number", ""), device)
     actor = Actor.submitter(Channel.KIOSK if device else Channel.API, device)
     return application_body(services.supplement(application, files, actor))
 

@@ -13,13 +13,13 @@ from django.http import Http404
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from cms.api import ratelimit
 from cms.api.errors import ApiError
 from cms.api.idempotency import Idempotency, Replay
 from cms.applications import services
 from cms.applications.api import file_response
 from cms.applications.enums import AWAITING_SUPPLEMENT, ApplicantKind, Channel, DeliveryMethod, MaterialState
 from cms.applications.models import Application
-from cms.applications.ratelimit import check_lookup_rate
 from cms.applications.services import Actor, Refusal
 from cms.personal.keys import keyed_hash
 from cms.personal.masking import mask_name, mask_phone
@@ -141,9 +141,9 @@ def lookup(request):
     if request.method == "POST":
         receipt = request.POST.get("receipt", "")
         try:
-            check_lookup_rate(request, "web")
+            ratelimit.check("lookup", request, id_number=request.POST.get("id_number", ""))
             application = services.find(receipt, request.POST.get("id_number", ""))
-        except Refusal as refusal:
+        except ApiError as refusal:  # a Refusal, or the rate limit
             error = refusal.message
             status = refusal.status
         else:

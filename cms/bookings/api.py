@@ -7,7 +7,10 @@ import json
 from django.utils import timezone
 from ninja import Field, Query, Router, Schema, Status
 
+from cms.api import ratelimit
+from cms.api.access import WriteAccess
 from cms.api.errors import ApiError, ErrorBody
+from cms.api.etag import etag
 from cms.api.idempotency import Idempotency, Replay
 from cms.bookings import services
 from cms.bookings.calendar_file import booking_ics
@@ -17,7 +20,7 @@ from cms.bookings.qr import qr_svg
 from cms.bookings.services import Actor, Refusal
 from cms.bookings.slots import ensure_day
 from cms.centres.models import CentrePage
-from cms.devices.auth import DeviceTokenAuth, optional_device
+from cms.devices.auth import DeviceTokenAuth, claimed_device
 from cms.personal.masking import mask_name, mask_phone
 from guides.enums import WindowCategory
 from guides.hours import TZ
@@ -70,9 +73,12 @@ def slot_body(slot: Slot) -> dict:
     }
 
 
-@slots_router.get("", response={200: SlotList, 400: ErrorBody, 404: ErrorBody})
+@slots_router.get("", response={200: SlotList, 400: ErrorBody, 404: ErrorBody, 429: ErrorBody})
+@etag
 def list_slots(request, query: Query[SlotQuery]):
-    """Bookable slots of a guide at a centre on a date, inside the booking window, with places left."""
+    """Bookable slots of a guide at a centre on a date, inside the booking window, with places left.
+    Rate-limited per caller; answers carry an ETag (send `If-None-Match` to get 304 when unchanged)."""
+    ratelimit.check("slots", request, claimed_device(request))
     try:
         guide = services.bookable_guide(query.guide)
     except Refusal as refusal:
@@ -194,32 +200,37 @@ def _optional_id_number(request) -> str:
     return value if isinstance(value, str) else ""
 
 
-def _find(request, code: str, given: str = "") -> Booking:
+def _find(request, code: str, given: str = "", scope: str = "lookup", device=None) -> Booking:
+    id_number = _id_number(request, given)
+    ratelimit.check(scope, request, device, id_number)
     try:
-        return services.find(code, _id_number(request, given))
+        return services.find(code, id_number)
     except Refusal as refusal:
         _raise(refusal)
 
 
-@bookings_router.post(
-    "",
-    response={
-        201: BookingOut,
-        400: ErrorBody,
-        401: ErrorBody,
-        404: ErrorBody,
-        409: ErrorBody,
-        422: ErrorBody,
-        429: ErrorBody,
-    },
-)
+WRITE_ERRORS = {400: ErrorBody, 401: ErrorBody, 403: ErrorBody, 404: ErrorBody, 409: ErrorBody, 429: ErrorBody}
+
+
+def _release_throttle(request, slot_id: int, device, id_number: str) -> None:
+    slot_date = Slot.objects.filter(pk=slot_id).values_list("date", flat=True).first()
+    if slot_date is not None:
+        now = timezone.now()
+        _, last_date = services.window(now, services.settings())
+        ratelimit.check_release(request, slot_date, last_date, now, device, id_number)
+
+
+@bookings_router.post("", auth=WriteAccess(), response={201: BookingOut, 422: ErrorBody, **WRITE_ERRORS})
 def create_booking(request, payload: BookingIn):
-    """Book a slot. Send an `Idempotency-Key` to make retries safe; kiosks send their device token."""
-    device = optional_device(request)
+    """Book a slot. Send an `Idempotency-Key` to make retries safe; kiosks send their device token, the
+    website its CSRF token. Rate-limited per caller and per ID number (429 with `Retry-After`)."""
+    device = request.auth.device
     idempotency = Idempotency.from_request(request, payload.dict())
     first = idempotency.replay(Booking.objects)
     if first is not None:
         return idempotency.respond(*first)
+    ratelimit.check("booking", request, device, payload.id_number)
+    _release_throttle(request, payload.slot, device, payload.id_number)
     try:
         applicant = services.validate_applicant(
             payload.name, payload.phone, payload.id_number, payload.email, payload.language
@@ -239,31 +250,33 @@ def create_booking(request, payload: BookingIn):
     return Status(201, booking.idempotency_response or booking_body(booking))
 
 
-@bookings_router.get("/{code}", response={200: BookingOut, 400: ErrorBody, 404: ErrorBody})
+@bookings_router.get("/{code}", response={200: BookingOut, 400: ErrorBody, 404: ErrorBody, 429: ErrorBody})
 def get_booking(request, code: str):
-    """Look a booking up: the ID number goes in the `X-Id-Number` header."""
-    return booking_body(_find(request, code))
+    """Look a booking up: the ID number goes in the `X-Id-Number` header. Rate-limited."""
+    return booking_body(_find(request, code, device=claimed_device(request)))
 
 
-@bookings_router.delete("/{code}", response={200: BookingOut, 400: ErrorBody, 404: ErrorBody, 409: ErrorBody})
+@bookings_router.delete("/{code}", auth=WriteAccess(), response={200: BookingOut, **WRITE_ERRORS})
 def cancel_booking(request, code: str):
-    """Cancel, up to the cut-off; the ID number in a JSON body `{"id_number"}` or the `X-Id-Number` header."""
-    booking = _find(request, code, _optional_id_number(request))
+    """Cancel, up to the cut-off; the ID number in a JSON body `{"id_number"}` or the `X-Id-Number` header.
+    Whoever holds the code and the ID number may cancel, whichever kiosk or browser made the booking."""
+    device = request.auth.device
+    booking = _find(request, code, _optional_id_number(request), "booking", device)
     try:
-        booking = services.cancel(booking, Actor(Channel.API, device=optional_device(request)))
+        booking = services.cancel(booking, Actor(Channel.API, device=device))
     except Refusal as refusal:
         _raise(refusal)
     return booking_body(booking)
 
 
-@bookings_router.post(
-    "/{code}/reschedule", response={200: BookingOut, 400: ErrorBody, 404: ErrorBody, 409: ErrorBody, 429: ErrorBody}
-)
+@bookings_router.post("/{code}/reschedule", auth=WriteAccess(), response={200: BookingOut, **WRITE_ERRORS})
 def reschedule_booking(request, code: str, payload: RescheduleIn):
     """Move the booking to another slot (same code), up to the cut-off."""
-    booking = _find(request, code, payload.id_number)
+    device = request.auth.device
+    booking = _find(request, code, payload.id_number, "booking", device)
+    _release_throttle(request, payload.slot, device, booking.id_number)
     try:
-        booking = services.reschedule(booking, payload.slot, Actor(Channel.API, device=optional_device(request)))
+        booking = services.reschedule(booking, payload.slot, Actor(Channel.API, device=device))
     except Refusal as refusal:
         _raise(refusal)
     return booking_body(booking)

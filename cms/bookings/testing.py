@@ -218,6 +218,22 @@ class RawDatabase:
         ).fetchone()
         return row[0]
 
+    def insert_kiosk(self, name: str) -> tuple[int, str]:
+        """A kiosk device that the server will accept: (its id, its bearer token). API writes need one."""
+        from cms.devices.models import KioskDevice
+
+        device = KioskDevice(name=name)
+        token = device.issue_token()
+        row = self.execute(
+            "INSERT INTO devices_kioskdevice (name, token_hash, token_hint, created_at) "
+            "VALUES (%s, %s, %s, %s) RETURNING id",
+            [name, device.token_hash, device.token_hint, dt.datetime.now(dt.UTC)],
+        ).fetchone()
+        return row[0], token
+
+    def delete_kiosk(self, device_id: int) -> None:
+        self.execute("DELETE FROM devices_kioskdevice WHERE id = %s", [device_id])
+
     def slot_counts(self, slot_ids: list[int]) -> list[tuple[int, int, int]]:
         """(capacity, booked, bookings rows not cancelled) per slot."""
         out = []

@@ -7,6 +7,7 @@ from django.utils import timezone
 from ninja import Field, Query, Router, Schema
 
 from cms.api.errors import ApiError, ErrorBody
+from cms.api.etag import etag
 from cms.changes.models import Change
 
 router = Router(tags=["changes"])
@@ -41,6 +42,7 @@ def _since(value: str) -> int:
 
 
 @router.get("", response={200: ChangeList, 400: ErrorBody, 409: ErrorBody})
+@etag
 def list_changes(request, filters: Query[ChangeFilters]):
     since = _since(filters.since)
     if since and since > (Change.objects.aggregate(last=Max("id"))["last"] or 0):

@@ -7,6 +7,7 @@ from django.utils import timezone
 from ninja import Field, Query, Router, Schema
 
 from cms.api.errors import ApiError, ErrorBody
+from cms.api.etag import etag
 from cms.centres.models import CentrePage
 from cms.hours.sources import CentreHours, centre_hours
 from guides.centres import RuleKind
@@ -131,6 +132,7 @@ def _hours_for_status(page: CentrePage, today: dt.date) -> CentreHours:
 
 
 @router.get("", response={200: CentreList})
+@etag
 def list_centres(request):
     now = timezone.now()
     today = now.astimezone(TZ).date()
@@ -139,6 +141,7 @@ def list_centres(request):
 
 
 @router.get("/{code}", response={200: CentreDetail, 404: ErrorBody})
+@etag
 def get_centre(request, code: str):
     page = get_object_or_404(_live_centres(), code=code.lower())
     now = timezone.now()
@@ -156,6 +159,7 @@ def _period(day: dt.date, period: Period) -> dict:
 
 
 @router.get("/{code}/hours", response={200: HoursOut, 400: ErrorBody, 404: ErrorBody}, by_alias=True)
+@etag
 def centre_hours_between(request, code: str, query: Query[HoursQuery]):
     page = get_object_or_404(_live_centres(), code=code.lower())
     first = query.start or timezone.localdate()

@@ -1,9 +1,11 @@
 """`/api/v1/guides`: list or search guides, and one guide with every standard field."""
 
+from django.db.models import Count
 from django.shortcuts import get_object_or_404
 from ninja import Field, Query, Router, Schema
 
 from cms.api.errors import ApiError, ErrorBody
+from cms.api.etag import etag
 from cms.search.service import search_guides
 from cms.services.models import ServiceGuidePage
 from cms.services.standard import guide_from_page
@@ -11,6 +13,7 @@ from guides.enums import WindowCategory
 from guides.schema import Guide
 
 router = Router(tags=["guides"])
+categories_router = Router(tags=["guides"])
 
 
 class GuideListItem(Schema):
@@ -65,6 +68,7 @@ def _url(request, page: ServiceGuidePage) -> str:
 
 
 @router.get("", response={200: GuideList, 400: ErrorBody})
+@etag
 def list_guides(request, filters: Query[GuideFilters]):
     pages = ServiceGuidePage.objects.live().select_related("department").order_by("code")
     if filters.category:
@@ -107,7 +111,33 @@ def list_guides(request, filters: Query[GuideFilters]):
 
 
 @router.get("/{code}", response={200: GuideDetail, 404: ErrorBody})
+@etag
 def get_guide(request, code: str):
     page = get_object_or_404(ServiceGuidePage.objects.live(), code=code.upper())
     guide = guide_from_page(page)
     return {**guide.model_dump(), "category_slug": guide.category.slug, "url": _url(request, page)}
+
+
+class CategoryItem(Schema):
+    category: str
+    category_slug: str
+    category_en: str
+    guides: int = Field(description="live guides in this window category")
+
+
+class CategoryList(Schema):
+    items: list[CategoryItem]
+    count: int
+
+
+@categories_router.get("", response={200: CategoryList})
+@etag
+def list_categories(request):
+    """The seven window categories (一窗受理), in the hall's order, with their guide counts."""
+    rows = ServiceGuidePage.objects.live().order_by().values("category").annotate(n=Count("id"))
+    counts = {row["category"]: row["n"] for row in rows}
+    items = [
+        {"category": c.value, "category_slug": c.slug, "category_en": c.label_en, "guides": counts.get(c.value, 0)}
+        for c in WindowCategory
+    ]
+    return {"items": items, "count": len(items)}

@@ -4,6 +4,7 @@ import os
 from pathlib import Path
 
 import dj_database_url
+from csp.constants import NONCE, NONE, SELF, UNSAFE_INLINE
 
 BASE_DIR = Path(__file__).resolve().parents[2]
 DATA_DIR = Path(os.environ.get("DATA_DIR", BASE_DIR / "var")).resolve()
@@ -32,7 +33,11 @@ INSTALLED_APPS = [
     "wagtail.images",
     "wagtail.search",
     "wagtail.admin",
+    "wagtail.api.v2",
+    "rest_framework",
     "wagtail",
+    "ninja",  # the API docs' Swagger UI from our static files, not a CDN (the CSP allows no other origin)
+    "csp",
     "modelcluster",
     "taggit",
     "django.contrib.admin",
@@ -49,11 +54,15 @@ MIDDLEWARE = [
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
+    "cms.api.request_size.ApiBodySizeLimit",  # 413 before an oversized API body is read
+    "cms.api.request_text.NulCharacterRefusal",  # 400 for U+0000, which PostgreSQL cannot take
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "cms.security.SiteCSPMiddleware",
     "wagtail.contrib.redirects.middleware.RedirectMiddleware",
+    "cms.database.DatabaseUnavailableMiddleware",
 ]
 
 ROOT_URLCONF = "cms.urls"
@@ -89,6 +98,10 @@ def database_config(url: str | None) -> dict:
             "transaction_mode": "IMMEDIATE",
             "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
         }
+    else:
+        # A pooled connection is checked before each request, so a restarted PostgreSQL costs one
+        # failed request per worker (a 503, cms/database.py), not a restart of the service.
+        config["CONN_HEALTH_CHECKS"] = True
     return config
 
 
@@ -110,7 +123,23 @@ APPLICATION_UPLOAD_TOTAL_BYTES = 40 * 1024 * 1024
 APPLICATION_UPLOAD_MAX_FILES = 20
 APPLICATION_IMAGE_MAX_PIXELS = 40_000_000
 APPLICATION_SUPPLEMENT_DAYS = 5  # working days to supply a 容缺 material
-APPLICATION_LOOKUP_LIMIT = (20, 600)  # status lookups per client address per 600 seconds
+
+# API abuse limits (cms/api/ratelimit.py, docs/security.md): (requests, seconds) per scope and identity.
+# Kiosks count per device (many citizens share one), other callers per IP address, and every request
+# naming an ID number also per ID number. Per-IP budgets leave room for carrier-grade NAT, under which
+# many mobile users share one address; the per-ID limits are the tight ones.
+API_RATE_LIMITS = {
+    "booking": {"ip": (60, 600), "device": (300, 600), "id_number": (10, 3600)},  # book, reschedule, cancel
+    "application": {"ip": (30, 600), "device": (100, 600), "id_number": (10, 3600)},  # submit, supplement
+    "lookup": {"ip": (60, 600), "device": (300, 600), "id_number": (30, 600)},  # a booking's or application's status
+    "slots": {"ip": (120, 60), "device": (240, 60)},  # slot lists, which slot-grabbing bots poll
+}
+# The slot-release fairness throttle: for `minutes` after midnight opens a new day of slots, one booking
+# attempt per caller and per ID number every `spacing` seconds for that day's slots.
+API_SLOT_RELEASE = {"minutes": 15, "spacing": 20}
+API_TRUSTED_PROXY_COUNT = int(os.environ.get("TRUSTED_PROXY_COUNT", "0"))  # proxies that append X-Forwarded-For
+API_MAX_BODY_BYTES = 64 * 1024  # a JSON body to the API; uploads have the APPLICATION_UPLOAD_* caps
+DATA_UPLOAD_MAX_MEMORY_SIZE = 1024 * 1024  # any other non-file body (Django's default is 2.5 MB)
 
 if os.environ.get("REDIS_URL"):
     CACHES = {
@@ -150,6 +179,25 @@ SEARCH_INDEX_DIR = Path(os.environ.get("SEARCH_INDEX_DIR", DATA_DIR / "search-in
 SEARCH_INDEX_LOCK_TIMEOUT = 5.0  # seconds a writer waits for the index before queueing its change
 SEARCH_INDEX_REBUILD_INLINE = False  # a broken index is rebuilt in a background thread
 
+# Content-Security-Policy (django-csp, cms/security.py): our origin only; Wagtail's admin has its allowances.
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": [SELF],
+        "script-src": [SELF, NONCE],  # an inline script needs nonce="{{ request.csp_nonce }}"
+        "style-src": [SELF],
+        "style-src-attr": [UNSAFE_INLINE],
+        "img-src": [SELF, "data:"],
+        "font-src": [SELF],
+        "connect-src": [SELF],
+        "frame-src": [NONE],
+        "object-src": [NONE],
+        "base-uri": [SELF],
+        "form-action": [SELF],
+        "frame-ancestors": [SELF],  # the admin's preview panel frames live pages; nobody else may
+    }
+}
+WAGTAIL_ENABLE_UPDATE_CHECK = False  # no calls out from editors' browsers; upgrades per docs/deploy.md
+WAGTAIL_GRAVATAR_PROVIDER_URL = None  # editors' e-mail hashes stay here; the CSP would block the images anyway
 
 LOGGING = {
     "version": 1,

@@ -73,6 +73,7 @@ def test_fifty_processes_one_slot_of_five(backend, database_url, tmp_path):
     raw = RawDatabase(database_url)
     city_id = CentrePage.objects.get(code="city").pk
     slot_id = raw.insert_slot(city_id, CATEGORY, _slot_start(), minutes=30, capacity=CAPACITY)
+    kiosk_id, token = raw.insert_kiosk("race-kiosk")  # API writes need a device token
     try:
         jobs = [
             [
@@ -83,7 +84,8 @@ def test_fifty_processes_one_slot_of_five(backend, database_url, tmp_path):
                         "name": f"市民{n}",
                         "phone": f"138{n:08d}",
                         "id_number": id_number(5000 + n),
-                    }
+                    },
+                    "headers": {"Authorization": f"Bearer {token}"},
                 }
             ]
             for n in range(CLIENTS)
@@ -100,4 +102,5 @@ def test_fifty_processes_one_slot_of_five(backend, database_url, tmp_path):
     finally:
         if backend == "postgresql":
             raw.delete_slots([slot_id])
+            raw.delete_kiosk(kiosk_id)
         raw.close()
