@@ -51,9 +51,7 @@ def _scratch(settings, directory: Path):
         scanner_dir=directory / "scans",
         print_command="",
         idle_timeout=3600.0,
-        width=1280,
-        height=800,
-        fullscreen=False,
+        fullscreen=False,  # a window of the settings' size (a kiosk's screen: 1920×1080 by default)
     )
 
 
@@ -120,7 +118,8 @@ class Tour:
     def until(self, condition, timeout: float = TIMEOUT):
         return condition, _now() + timeout
 
-    def frames(self, n: int = 3):
+    def frames(self, n: int = 8):
+        # Nested wrapping labels settle their heights over several frames (more after a language switch).
         counter = iter(range(n))
         return (lambda: next(counter, None) is None), _now() + TIMEOUT
 

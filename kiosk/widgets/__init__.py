@@ -23,6 +23,30 @@ class KButton(ButtonBehavior, Label):
     enabled = BooleanProperty(True)
     wrap = BooleanProperty(True)  # False: one line, and the button as wide as its text
 
+    def on_kv_post(self, base_widget):
+        # The pressed and disabled veils (widgets.kv) are in the canvas only while shown: without a GPU
+        # every blended pixel costs. Sizing them to zero instead does not hide them: Kivy's
+        # RoundedRectangle keeps drawing its last shape when its size becomes zero.
+        self._veils = {
+            name: (canvas, canvas.get_group(name))
+            for name, canvas in (("pressed", self.canvas.before), ("disabled", self.canvas.after))
+        }
+        self._drawn = set(self._veils)
+        self.fbind("state", self._show_veils)
+        self.fbind("enabled", self._show_veils)
+        self._show_veils()
+
+    def _show_veils(self, *args) -> None:
+        for name, shown in (("pressed", self.state == "down"), ("disabled", not self.enabled)):
+            canvas, instructions = self._veils[name]
+            if shown and name not in self._drawn:
+                for instruction in instructions:
+                    canvas.add(instruction)
+                self._drawn.add(name)
+            elif not shown and name in self._drawn:
+                canvas.remove_group(name)
+                self._drawn.discard(name)
+
     def on_touch_down(self, touch):
         if not self.enabled:
             return self.collide_point(*touch.pos)  # swallow, so nothing underneath reacts

@@ -1,6 +1,8 @@
 """A public touchscreen: the idle reset wipes personal data, the language switches on the open screen,
 large text and high contrast restyle everything."""
 
+import pytest
+
 from cms.bookings.testing import id_number
 
 GUIDE = "330482-GA-001"
@@ -118,6 +120,82 @@ def test_large_text_and_high_contrast_restyle_the_screens(make_kiosk):
     k.tap(k.app.root.ids.contrast)
     assert search.font_size == size
     assert list(k.app.theme.bg) == background
+
+
+def test_the_next_citizen_sees_no_veil_left_by_the_last(make_kiosk):
+    """A button's pressed or greyed-out veil goes with the state that put it there, wherever the button has
+    moved since: one left behind lay over the next citizen's guide facts, half hiding them."""
+    from kivy.metrics import dp
+
+    k = make_kiosk()
+    k.app.open_guide(GUIDE)
+    k.frames()
+    k.tap(k.app.root.ids.large)
+    k.tap(k.app.root.ids.contrast)
+    k.app.idle.timeout, k.app.idle.countdown = 0.5, 0.5
+    k.until(lambda: k.app.screen == "home" and not k.app.theme.large, "the reset")
+    k.app.idle.timeout = 3600.0
+
+    k.tap(k.app.root.ids.language)
+    k.app.open_guide(GUIDE)
+    k.frames(8)
+    window = _window_image(k)
+    card = k.screen.ids.facts_card
+    # The card's right padding, beside its text: nothing there but the card's own surface.
+    x, bottom = (round(v) for v in card.to_window(card.right - dp(10), card.y + dp(16)))
+    top = round(card.to_window(0, card.top - dp(16))[1])
+    assert top - bottom > 100
+    surface = _rgb(k.app.theme.surface)
+    veiled = [y for y in range(bottom, top) if _far(_pixel(window, x, y), surface)]
+    assert not veiled, f"the facts card is veiled at window rows {veiled[0]}…{veiled[-1]}"
+
+    # Pressed and let go, twice: the button is back to its own colour.
+    large = k.app.root.ids.large
+    k.tap(large)
+    k.tap(large)
+    k.until(lambda: large.state == "normal", "the button let go")  # it stays down for min_state_time
+    window = _window_image(k)
+    x, y = (round(v) for v in large.to_window(large.x + dp(6), large.center_y))
+    assert not _far(_pixel(window, x, y), _rgb(k.app.theme.secondary))
+
+
+def test_large_text_keeps_the_guide_column_on_the_screen(make_kiosk):
+    """With large text at 1280×800 the facts, both buttons and the QR code all stay inside the column."""
+    from kivy.metrics import dp
+
+    k = make_kiosk()
+    k.app.open_guide(GUIDE)
+    k.frames()
+    k.tap(k.app.root.ids.large)
+    k.frames(8)
+    ids = k.screen.ids
+    column = ids.column
+    for name in ("facts_card", "book", "apply", "qr", "qr_caption"):
+        widget = ids[name]
+        assert widget.y >= column.y - 1 and widget.top <= column.top + 1, f"{name} leaves the column"
+    assert ids.facts_card.top == pytest.approx(column.top)
+    assert ids.qr.height >= dp(100)
+
+
+def _window_image(k):
+    """The window as drawn (what a citizen sees), rows from the top."""
+    from PIL import Image
+
+    texture = k.app.root.export_as_image().texture
+    return Image.frombytes("RGBA", texture.size, texture.pixels)
+
+
+def _pixel(image, x: int, y: int) -> tuple:
+    """The colour at window coordinates (from the bottom, as Kivy counts)."""
+    return image.getpixel((x, image.height - 1 - y))[:3]
+
+
+def _rgb(colour) -> tuple:
+    return tuple(round(c * 255) for c in colour[:3])
+
+
+def _far(a: tuple, b: tuple) -> bool:
+    return max(abs(p - q) for p, q in zip(a, b, strict=True)) > 3
 
 
 def _fields(screen):
