@@ -6,7 +6,8 @@ from django.utils import timezone
 from ninja.security import HttpBearer
 
 from cms.api.errors import ApiError
-from cms.devices.models import KioskDevice, hash_token
+from cms.devices.models import KioskDevice
+from cms.devices.tokens import hash_token
 
 _TOUCH_EVERY = dt.timedelta(minutes=1)  # at most one "last used" write a minute per device
 

@@ -1,17 +1,9 @@
 """Kiosk devices (自助终端): each holds one bearer token for API writes; only its hash is stored."""
 
-import hashlib
-import secrets
-
 from django.db import models
 from django.utils import timezone
 
-TOKEN_PREFIX = "otk_"  # noqa: S105 — a marker that makes leaked tokens easy to find, not a secret
-
-
-def hash_token(token: str) -> str:
-    # Tokens are 256 random bits, so a fast hash is enough; a slow one would only slow every request.
-    return hashlib.sha256(token.encode()).hexdigest()
+from cms.devices.tokens import hash_token, new_token, token_hint
 
 
 class KioskDevice(models.Model):
@@ -47,9 +39,9 @@ class KioskDevice(models.Model):
 
     def issue_token(self) -> str:
         """Set a new token (replacing any old one) and return it; it is shown once and never stored."""
-        token = TOKEN_PREFIX + secrets.token_urlsafe(32)
+        token = new_token()
         self.token_hash = hash_token(token)
-        self.token_hint = token[:10]
+        self.token_hint = token_hint(token)
         return token
 
     def revoke(self) -> None:

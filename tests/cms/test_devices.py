@@ -7,7 +7,8 @@ from django.contrib.auth import get_user_model
 from django.core.management import CommandError, call_command
 
 from cms.devices.auth import device_for_token
-from cms.devices.models import KioskDevice, hash_token
+from cms.devices.models import KioskDevice
+from cms.devices.tokens import hash_token
 
 pytestmark = pytest.mark.django_db
 
