@@ -90,6 +90,7 @@ messages-compile: install
 bench: install
 	$(PY) benchmarks/search_bench.py
 	$(PY) benchmarks/booking_bench.py
+	$(PY) benchmarks/kiosk_bench.py
 	$(PY) benchmarks/load.py
 
 kiosk: install
