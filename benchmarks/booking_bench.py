@@ -30,7 +30,13 @@ from pathlib import Path
 REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO))
 
-from cms.bookings.testing import RawDatabase, gunicorn, id_number, run_clients  # noqa: E402
+from cms.bookings.testing import (  # noqa: E402
+    RawDatabase,
+    fresh_postgres_database,
+    gunicorn,
+    id_number,
+    run_clients,
+)
 from guides.hours import TZ  # noqa: E402
 
 GUIDE = "330482-GA-001"
@@ -60,20 +66,6 @@ def prepare(database_url: str, data_dir: Path) -> None:
     manage(database_url, data_dir, "migrate", "--no-input", "-v", "0")
     manage(database_url, data_dir, "import_centres", str(REPO / "guides" / "demo" / "centres.yaml"))
     manage(database_url, data_dir, "import_guides", str(GUIDE_FILE))
-
-
-def postgres_database(admin_url: str) -> str | None:
-    """A fresh database on the server at `admin_url`, or None if PostgreSQL does not answer."""
-    try:
-        import psycopg
-
-        with psycopg.connect(admin_url, autocommit=True, connect_timeout=3) as conn:
-            conn.execute("DROP DATABASE IF EXISTS onetrip_booking_bench WITH (FORCE)")
-            conn.execute("CREATE DATABASE onetrip_booking_bench")
-    except Exception as error:  # any failure means: no PostgreSQL here
-        print(f"PostgreSQL not available ({error.__class__.__name__}); SQLite only.")
-        return None
-    return admin_url.rsplit("/", 1)[0] + "/onetrip_booking_bench"
 
 
 def centre_id(raw: RawDatabase) -> int:
@@ -266,7 +258,10 @@ def main() -> None:
                 "SQLite", f"sqlite:///{tmp / 'sqlite' / 'bench.sqlite3'}", tmp / "sqlite", args
             )
         if args.only != "sqlite":
-            url = postgres_database(os.environ.get("BENCH_POSTGRES_URL", "postgres://postgres@127.0.0.1:5432/postgres"))
+            url = fresh_postgres_database(
+                os.environ.get("BENCH_POSTGRES_URL", "postgres://postgres@127.0.0.1:5432/postgres"),
+                "onetrip_booking_bench",
+            )
             if url:
                 (tmp / "pg").mkdir()
                 results["PostgreSQL"] = bench("PostgreSQL", url, tmp / "pg", args)

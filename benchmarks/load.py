@@ -41,7 +41,7 @@ from pathlib import Path
 REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO))
 
-from cms.bookings.testing import RawDatabase, id_number  # noqa: E402
+from cms.bookings.testing import RawDatabase, fresh_postgres_database, id_number  # noqa: E402
 from cms.testing import Gunicorn  # noqa: E402
 from guides.hours import TZ  # noqa: E402
 
@@ -312,19 +312,6 @@ async def burst(work: Workload, slots: Slots, people: People, rounds: int, capac
     return summary
 
 
-def postgres_database(admin_url: str) -> str | None:
-    try:
-        import psycopg
-
-        with psycopg.connect(admin_url, autocommit=True, connect_timeout=3) as conn:
-            conn.execute("DROP DATABASE IF EXISTS onetrip_load WITH (FORCE)")
-            conn.execute("CREATE DATABASE onetrip_load")
-    except Exception as error:  # any failure means: no PostgreSQL here
-        print(f"PostgreSQL not available ({error.__class__.__name__}); SQLite only.", flush=True)
-        return None
-    return admin_url.rsplit("/", 1)[0] + "/onetrip_load"
-
-
 def bench_database(name: str, database_url: str, data_dir: Path, args, port: int, soak: bool) -> dict:
     env = server_env(database_url, data_dir)
     print(f"\n== {name}: a fresh database, as `make run` prepares it", flush=True)
@@ -426,7 +413,9 @@ def main() -> None:
         if args.only != "postgresql":
             runs.append(("SQLite (WAL)", "sqlite", f"sqlite:///{tmp / 'sqlite' / 'onetrip.sqlite3'}"))
         if args.only != "sqlite":
-            url = postgres_database(os.environ.get("BENCH_POSTGRES_URL", "postgres://postgres@127.0.0.1:5432/postgres"))
+            url = fresh_postgres_database(
+                os.environ.get("BENCH_POSTGRES_URL", "postgres://postgres@127.0.0.1:5432/postgres"), "onetrip_load"
+            )
             if url:
                 runs.append(("PostgreSQL", "postgresql", url))
         port = args.port

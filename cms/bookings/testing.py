@@ -10,13 +10,12 @@ import os
 import socket
 import subprocess
 import sys
-import time
-import urllib.request
 from pathlib import Path
 
 from stdnum.cn import ric
 
 from cms.devices.tokens import hash_token, new_token, token_hint
+from cms.testing import Gunicorn
 
 
 def id_number(n: int, region: str = "330482") -> str:
@@ -84,50 +83,32 @@ def free_port() -> int:
 
 @contextlib.contextmanager
 def gunicorn(database_url: str, data_dir: Path, workers: int = 4, settings: str = "cms.settings.test"):
-    """Serve the project with gunicorn (separate worker processes) on a free port; yields the base URL."""
-    port = free_port()
-    env = {**os.environ, "DATABASE_URL": database_url, "DATA_DIR": str(data_dir), "DJANGO_SETTINGS_MODULE": settings}
-    log = (data_dir / "gunicorn.log").open("w")
-    process = subprocess.Popen(  # noqa: S603 — our own interpreter and arguments
-        # --preload: the project is imported once and the workers fork from it, so they start in seconds
-        [
-            sys.executable,
-            "-m",
-            "gunicorn",
-            "cms.wsgi",
-            "--preload",
-            "--bind",
-            f"127.0.0.1:{port}",
-            "--workers",
-            str(workers),
-        ],
-        cwd=REPO,
-        env=env,
-        stdout=log,
-        stderr=subprocess.STDOUT,
-    )
-    url = f"http://127.0.0.1:{port}"
+    """Serve the project with gunicorn as `make run` does (cms.testing.Gunicorn), without the periodic
+    jobs, on a free port; yields the base URL."""
+    env = {
+        **os.environ,
+        "DATABASE_URL": database_url,
+        "DATA_DIR": str(data_dir),
+        "DJANGO_SETTINGS_MODULE": settings,
+        "PERIODIC_JOBS": "0",
+    }
+    with Gunicorn(env, data_dir, free_port(), workers) as server:
+        yield server.url
+
+
+def fresh_postgres_database(admin_url: str, name: str) -> str | None:
+    """Drop and create database `name` on the server at `admin_url` and return its URL, or None (with a
+    note) if PostgreSQL does not answer: the benchmarks then measure SQLite only."""
     try:
-        deadline = time.monotonic() + 90
-        while True:
-            if process.poll() is not None:
-                raise RuntimeError(f"gunicorn exited: {(data_dir / 'gunicorn.log').read_text()[-2000:]}")
-            try:
-                with urllib.request.urlopen(f"{url}/api/v1/centres", timeout=5) as response:  # noqa: S310
-                    if response.status == 200:
-                        break
-            except OSError:
-                if time.monotonic() > deadline:
-                    raise
-                time.sleep(0.3)
-        yield url
-    finally:
-        process.terminate()
-        try:
-            process.wait(timeout=20)
-        except subprocess.TimeoutExpired:
-            process.kill()
-        log.close()
+        import psycopg
+
+        with psycopg.connect(admin_url, autocommit=True, connect_timeout=3) as conn:
+            conn.execute(f"DROP DATABASE IF EXISTS {name} WITH (FORCE)")
+            conn.execute(f"CREATE DATABASE {name}")
+    except Exception as error:  # any failure means: no PostgreSQL here
+        print(f"PostgreSQL not available ({error.__class__.__name__}); SQLite only.", flush=True)
+        return None
+    return admin_url.rsplit("/", 1)[0] + f"/{name}"
 
 
 def run_clients(url: str, jobs: list[list[dict]], timeout: float = 600) -> list[list[tuple[int, str, float]]]:
