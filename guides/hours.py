@@ -19,12 +19,11 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from itertools import pairwise
 from types import MappingProxyType
-from zoneinfo import ZoneInfo
 
 from guides.centres import Centre, HourRule, RuleKind, Weekday
+from guides.clock import TZ
 from guides.enums import WindowCategory
 
-TZ = ZoneInfo("Asia/Shanghai")
 KIND_PRIORITY = (RuleKind.REGULAR, RuleKind.STAGGERED, RuleKind.EXTENDED, RuleKind.SUNDAY_ROTA)
 MAX_SEARCH_DAYS = 400  # next_opening looks this far ahead (a year, plus a holiday season)
 
