@@ -30,14 +30,9 @@ from pathlib import Path
 REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO))
 
-from cms.bookings.testing import (  # noqa: E402
-    RawDatabase,
-    fresh_postgres_database,
-    gunicorn,
-    id_number,
-    run_clients,
-)
 from guides.hours import TZ  # noqa: E402
+from tests.support.bookings import RawDatabase, fresh_postgres_database, id_number, run_clients  # noqa: E402
+from tests.support.servers import gunicorn  # noqa: E402
 
 GUIDE = "330482-GA-001"
 GUIDE_FILE = REPO / "guides" / "catalogue" / f"{GUIDE}.yaml"

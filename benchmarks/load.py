@@ -41,9 +41,9 @@ from pathlib import Path
 REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO))
 
-from cms.bookings.testing import RawDatabase, fresh_postgres_database, id_number  # noqa: E402
-from cms.testing import Gunicorn  # noqa: E402
 from guides.hours import TZ  # noqa: E402
+from tests.support.bookings import RawDatabase, fresh_postgres_database, id_number  # noqa: E402
+from tests.support.servers import Gunicorn  # noqa: E402
 
 SETTINGS = "cms.settings.production"
 GUIDE, CATEGORY, CENTRE = "330482-GA-001", "公安服务", "city"  # bookings: the resident ID card

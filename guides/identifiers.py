@@ -10,6 +10,8 @@ from stdnum.cn import ric, uscc
 from stdnum.exceptions import InvalidChecksum, InvalidComponent, InvalidFormat, InvalidLength
 from stdnum.util import isdigits
 
+from guides import clock
+
 
 class IdentifierError(ValueError):
     # A plain class, not a frozen dataclass: Python sets `__traceback__` on exceptions passing through
@@ -42,7 +44,7 @@ def validate_id_number(value: str, today: dt.date | None = None) -> str:
         raise IdentifierError(
             "身份证号中的出生日期无效", "the birth date in the ID number is not a real date"
         ) from None
-    if birth > (today or dt.date.today()):
+    if birth > (today or clock.today()):
         raise IdentifierError("身份证号中的出生日期在未来", "the birth date in the ID number is in the future")
     if not any("county" in props for _, props in numdb.get("cn/loc").info(number[:6])):
         raise IdentifierError("身份证号前6位不是有效的行政区划代码", "the first six digits are not a known region code")

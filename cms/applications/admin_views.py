@@ -15,6 +15,7 @@ from cms.applications.departments import may_handle_applications, visible_to
 from cms.applications.enums import IN_PROGRESS, ApplicationStatus
 from cms.applications.services import Actor, Refusal
 from cms.personal.masking import mask_name, mask_phone
+from guides import clock
 
 
 def _require(request) -> None:
@@ -29,7 +30,7 @@ def index(request):
     status = request.GET.get("status", "")
     if status in ApplicationStatus.values:
         applications = applications.filter(status=status)
-    today = services.today()
+    today = clock.today()
     overdue = Q(status__in=IN_PROGRESS, paused_on__isnull=True, due_date__lt=today)  # as services.is_overdue
     overdue_only = request.GET.get("overdue") == "1"
     if overdue_only:

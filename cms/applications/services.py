@@ -15,7 +15,6 @@ from dataclasses import dataclass
 
 from django.conf import settings
 from django.db import IntegrityError, transaction
-from django.utils import timezone
 
 from cms.api.errors import ApiError
 from cms.api.idempotency import Idempotency, Replay
@@ -38,9 +37,9 @@ from cms.hours.sources import calendar_between
 from cms.personal.keys import keyed_hash
 from cms.personal.masking import mask_identifier
 from cms.services.models import ServiceGuidePage
+from guides import clock
 from guides.calendar import add_working_days, working_days_between
 from guides.enums import MaterialSource, Necessity, ServiceObject
-from guides.hours import TZ
 from guides.identifiers import IdentifierError, validate_id_number, validate_uscc
 
 logger = logging.getLogger(__name__)
@@ -254,10 +253,6 @@ def validate_applicant(form: ApplicationForm, data) -> Applicant:
 # ---- dates ------------------------------------------------------------------------------------------
 
 
-def today() -> dt.date:
-    return timezone.now().astimezone(TZ).date()
-
-
 def working_days_after(start: dt.date, days: int) -> dt.date:
     """`days` working days after `start` in the city calendar (holidays and 调休 from cms.hours)."""
     # Wide enough for the longest run of days off (Spring Festival) between working days.
@@ -269,7 +264,7 @@ def is_overdue(application: Application, on: dt.date | None = None) -> bool:
         bool(application.due_date)
         and application.paused_on is None
         and application.status in IN_PROGRESS
-        and application.due_date < (on or today())
+        and application.due_date < (on or clock.today())
     )
 
 
@@ -351,7 +346,7 @@ def submit(
         raise Refusal(400, "material_missing", "缺少必交材料", "a required material is missing", missing)
     deferred = [s for s in form.asked if s.deferrable and s.field not in checked]
     stored = {field: uploads.store(c) for field, c in checked.items()}
-    guide, now = form.guide, timezone.now()
+    guide, now = form.guide, clock.now()
     try:
         with transaction.atomic():
             if idempotency is not None and idempotency.key:
@@ -400,8 +395,10 @@ def submit(
             _record(application, S.SUBMITTED, actor, from_status="")
             if deferred:
                 # 容缺受理: a missing deferrable material never blocks acceptance; it is supplied by a deadline.
-                application.supplement_deadline = working_days_after(today(), settings.APPLICATION_SUPPLEMENT_DAYS)
-                _accept(application, today())
+                application.supplement_deadline = working_days_after(
+                    clock.today(), settings.APPLICATION_SUPPLEMENT_DAYS
+                )
+                _accept(application, clock.today())
                 application.reason = f"容缺材料待补交 / deferred materials to supply: {_missing_names(deferred)}"
                 _record(application, S.PENDING_SUPPLEMENT, SYSTEM, application.reason)
             if idempotency is not None and respond is not None:
@@ -476,7 +473,7 @@ def supplement(application: Application, files: dict[str, list], actor: Actor = 
     except uploads.UploadError as error:
         raise upload_refusal(error) from None
     stored = {field: uploads.store(c) for field, c in checked.items()}
-    old_files, now = [], timezone.now()
+    old_files, now = [], clock.now()
     try:
         with transaction.atomic():
             application = Application.objects.select_for_update().get(pk=application.pk)
@@ -493,8 +490,8 @@ def supplement(application: Application, files: dict[str, list], actor: Actor = 
             if left.exists():
                 _record(application, application.status, actor, f"已补交 / supplied: {names}")
             else:
-                _resume(application, today())
-                _accept(application, today())
+                _resume(application, clock.today())
+                _accept(application, clock.today())
                 application.supplement_deadline = None
                 application.reason = ""
                 _record(application, S.ACCEPTED, actor, f"补交完成 / supplement complete: {names}")
@@ -581,11 +578,11 @@ def act(
                 row.state = MaterialState.REQUESTED
                 row.save(update_fields=["state"])
             days = deadline_days if deadline_days and deadline_days > 0 else settings.APPLICATION_SUPPLEMENT_DAYS
-            application.supplement_deadline = working_days_after(today(), days)
-            _pause(application, today())
+            application.supplement_deadline = working_days_after(clock.today(), days)
+            _pause(application, clock.today())
             reason = f"{reason}（{_missing_names(rows)}）"
         if name == "accept":
-            _accept(application, today())
+            _accept(application, clock.today())
         if name == "deliver" and application.delivery == DeliveryMethod.EXPRESS:
             tracking_number = tracking_number.strip()
             if not _TRACKING.match(tracking_number):
@@ -608,7 +605,7 @@ def act(
 
 def mark_supplements_overdue(on: dt.date | None = None) -> int:
     """Applications whose supplement deadline has passed become "supplement overdue"; returns how many."""
-    on = on or today()
+    on = on or clock.today()
     marked = 0
     due = Application.objects.filter(status=S.PENDING_SUPPLEMENT, supplement_deadline__lt=on)
     for pk in due.values_list("pk", flat=True):

@@ -19,8 +19,9 @@ from pathlib import Path
 
 from django.conf import settings
 from django.http.multipartparser import MultiPartParser
-from django.utils import timezone
 from PIL import Image, ImageOps, UnidentifiedImageError
+
+from guides import clock
 
 PDF, JPEG, PNG = "application/pdf", "image/jpeg", "image/png"
 EXTENSIONS = {PDF: "pdf", JPEG: "jpg", PNG: "png"}
@@ -236,7 +237,7 @@ def files_dir() -> Path:
 
 def store(checked: CheckedFile) -> str:
     """Write the file under a random name; return its path relative to APPLICATION_FILES_DIR."""
-    now = timezone.now()
+    now = clock.now()
     relative = f"{now:%Y}/{now:%m}/{secrets.token_hex(16)}.{EXTENSIONS[checked.content_type]}"
     path = files_dir() / relative
     path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)

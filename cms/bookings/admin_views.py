@@ -8,7 +8,6 @@ from django.core.exceptions import PermissionDenied
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
 from django.urls import reverse
-from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from cms.bookings import services
@@ -17,6 +16,7 @@ from cms.bookings.models import Booking
 from cms.bookings.services import Actor, Refusal
 from cms.centres.models import CentrePage
 from cms.personal.masking import mask_name, mask_phone
+from guides import clock
 from guides.enums import WindowCategory
 
 VIEW = "bookings.view_booking"
@@ -36,7 +36,7 @@ def day_view(request):
     try:
         day = dt.date.fromisoformat(request.GET.get("date", ""))
     except ValueError:
-        day = timezone.localdate()
+        day = clock.today()
     groups = []
     if centre is not None:
         bookings = (

@@ -4,7 +4,6 @@
 import datetime as dt
 import json
 
-from django.utils import timezone
 from ninja import Field, Query, Router, Schema, Status
 
 from cms.api import ratelimit
@@ -22,6 +21,7 @@ from cms.bookings.slots import ensure_day
 from cms.centres.models import CentrePage
 from cms.devices.auth import DeviceTokenAuth, claimed_device
 from cms.personal.masking import mask_name, mask_phone
+from guides import clock
 from guides.enums import WindowCategory
 from guides.hours import TZ
 
@@ -93,7 +93,7 @@ def list_slots(request, query: Query[SlotQuery]):
             "该服务中心不办理此事项 / this centre does not handle the item",
             {"centre": "the guide is not handled here"},
         )
-    now = timezone.now()
+    now = clock.now()
     earliest, last_date = services.window(now, services.settings())
     items = []
     if now.astimezone(TZ).date() <= query.date <= last_date:
@@ -215,7 +215,7 @@ WRITE_ERRORS = {400: ErrorBody, 401: ErrorBody, 403: ErrorBody, 404: ErrorBody, 
 def _release_throttle(request, slot_id: int, device, id_number: str) -> None:
     slot_date = Slot.objects.filter(pk=slot_id).values_list("date", flat=True).first()
     if slot_date is not None:
-        now = timezone.now()
+        now = clock.now()
         _, last_date = services.window(now, services.settings())
         ratelimit.check_release(request, slot_date, last_date, now, device, id_number)
 

@@ -2,10 +2,9 @@
 
 import datetime as dt
 
-from django.utils import timezone
-
 from cms.bookings.enums import BookingStatus
 from cms.bookings.models import Booking
+from guides import clock
 
 
 def _text(value: str) -> str:
@@ -50,7 +49,7 @@ def booking_ics(booking: Booking, domain: str = "onetrip") -> str:
         "BEGIN:VEVENT",
         f"UID:{booking.code}@{domain}",
         f"SEQUENCE:{booking.sequence}",
-        f"DTSTAMP:{_utc(timezone.now())}",
+        f"DTSTAMP:{_utc(clock.now())}",
         f"DTSTART:{_utc(slot.start)}",
         f"DTEND:{_utc(slot.end)}",
         f"SUMMARY:{_text(summary)}",

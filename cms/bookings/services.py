@@ -18,7 +18,6 @@ from dataclasses import dataclass
 
 from django.db import IntegrityError, transaction
 from django.db.models import F
-from django.utils import timezone
 
 from cms.api.idempotency import Idempotency, Replay
 from cms.bookings.enums import COUNTED, LIVE, Action, BookingStatus, Language, SlotState
@@ -28,6 +27,7 @@ from cms.devices.models import KioskDevice
 from cms.personal.keys import keyed_hash
 from cms.personal.masking import mask_identifier
 from cms.services.models import ServiceGuidePage
+from guides import clock
 from guides.enums import WindowCategory
 from guides.hours import TZ, week_of
 from guides.identifiers import IdentifierError, validate_identifier
@@ -258,7 +258,7 @@ def book(
     respond: Callable[[Booking], dict] | None = None,
 ) -> Booking:
     """Book a place, or raise Refusal (or Replay, for a repeated Idempotency-Key)."""
-    now = now or timezone.now()
+    now = now or clock.now()
     conf = settings()
     slot = get_slot(slot_id)
     guide = bookable_guide(guide_code)
@@ -352,7 +352,7 @@ def _check_changeable(booking: Booking, now: dt.datetime, conf: BookingSettings)
 
 
 def cancel(booking: Booking, actor: Actor, now: dt.datetime | None = None) -> Booking:
-    now = now or timezone.now()
+    now = now or clock.now()
     conf = settings()
     with transaction.atomic():
         booking = _locked(booking)
@@ -367,7 +367,7 @@ def cancel(booking: Booking, actor: Actor, now: dt.datetime | None = None) -> Bo
 
 
 def reschedule(booking: Booking, slot_id: int, actor: Actor, now: dt.datetime | None = None) -> Booking:
-    now = now or timezone.now()
+    now = now or clock.now()
     conf = settings()
     new = get_slot(slot_id)
     guide = bookable_guide(booking.guide_code)
@@ -406,7 +406,7 @@ def reschedule(booking: Booking, slot_id: int, actor: Actor, now: dt.datetime | 
 
 def check_in(booking: Booking, actor: Actor, now: dt.datetime | None = None, enforce_window: bool = True) -> Booking:
     """Arrival at the centre: a queue ticket per category and day (A001, …). Repeating it gives the same ticket."""
-    now = now or timezone.now()
+    now = now or clock.now()
     conf = settings()
     with transaction.atomic():
         booking = _locked(booking)
@@ -455,7 +455,7 @@ def check_in(booking: Booking, actor: Actor, now: dt.datetime | None = None, enf
 
 def mark_no_shows(now: dt.datetime | None = None) -> int:
     """Bookings not checked in by the end of their slot (plus grace) become no-shows; too many bar the person."""
-    now = now or timezone.now()
+    now = now or clock.now()
     conf = settings()
     due = Booking.objects.filter(
         status=BookingStatus.BOOKED, slot__end__lt=now - dt.timedelta(minutes=conf.no_show_grace_minutes)
@@ -485,7 +485,7 @@ def mark_no_shows(now: dt.datetime | None = None) -> int:
 
 def send_reminders(now: dt.datetime | None = None) -> int:
     """One reminder per booking with an e-mail, `reminder_hours` before; not for bookings made inside that time."""
-    now = now or timezone.now()
+    now = now or clock.now()
     ahead = dt.timedelta(hours=settings().reminder_hours)
     due = Booking.objects.filter(
         status=BookingStatus.BOOKED,

@@ -12,12 +12,12 @@ from dataclasses import dataclass, field
 from django.db import transaction
 from django.db.models import F, Value
 from django.db.models.functions import Greatest
-from django.utils import timezone
 
 from cms.bookings.enums import Action, BookingStatus, SlotState
 from cms.bookings.models import Booking, BookingEvent, BookingSettings, Slot, SlotPolicy
 from cms.centres.models import CentrePage
 from cms.hours.sources import CentreHours, centre_hours
+from guides import clock
 from guides.centres import RuleKind
 from guides.enums import WindowCategory
 from guides.hours import TZ, at_local
@@ -130,13 +130,13 @@ def _move(slot_ids: list[int], old: str, new: str, action: str) -> list[int]:
 
 def ensure_day(page: CentrePage, day: dt.date) -> None:
     """Before showing a day's slots: make them if missing, follow hours that changed. Past days stay as they were."""
-    if day >= timezone.localdate():
+    if day >= clock.today():
         sync_day(page, day)
 
 
 def resync(centre_ids: list[int] | None, first: dt.date, last: dt.date) -> SyncResult:
     """After hours changed on some dates: re-check every day that already has slots."""
-    first = max(first, timezone.localdate())
+    first = max(first, clock.today())
     days = Slot.objects.filter(date__range=(first, last))
     if centre_ids is not None:
         days = days.filter(centre_id__in=centre_ids)

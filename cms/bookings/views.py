@@ -12,7 +12,6 @@ import secrets
 from django.contrib import messages
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
-from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from cms.api.errors import ApiError
@@ -30,6 +29,7 @@ from cms.hours.sources import centre_hours
 from cms.personal.keys import keyed_hash
 from cms.personal.masking import mask_name, mask_phone
 from cms.services.models import ServiceGuidePage
+from guides import clock
 from guides.enums import WindowCategory
 from guides.hours import TZ
 
@@ -59,7 +59,7 @@ def _centres_for(guide: ServiceGuidePage) -> list[CentrePage]:
 
 def _open_dates(centre: CentrePage, category: str) -> list[dt.date]:
     """Dates inside the booking window on which the category is open at the centre."""
-    now = timezone.now()
+    now = clock.now()
     _, last = services.window(now, services.settings())
     today = now.astimezone(TZ).date()
     hours = centre_hours(centre, today, last)
@@ -68,7 +68,7 @@ def _open_dates(centre: CentrePage, category: str) -> list[dt.date]:
 
 
 def _slots(centre: CentrePage, category: str, day: dt.date) -> list[Slot]:
-    earliest, _ = services.window(timezone.now(), services.settings())
+    earliest, _ = services.window(clock.now(), services.settings())
     ensure_day(centre, day)
     return list(
         Slot.objects.filter(centre=centre, category=category, date=day, state=SlotState.OPEN, start__gte=earliest)

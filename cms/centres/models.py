@@ -2,13 +2,12 @@
 
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
-from django.utils import timezone
 from modelcluster.fields import ParentalKey
 from wagtail.admin.panels import FieldPanel, InlinePanel, MultiFieldPanel
 from wagtail.models import Orderable, Page
 
 from cms.centres.forms import CATEGORY_CHOICES, WEEKDAY_CHOICES, CentreAdminForm, JSONCheckboxes, JSONPeriods
-from guides import enums
+from guides import clock, enums
 from guides.centres import CentreKind, RuleKind
 
 
@@ -75,7 +74,7 @@ class CentrePage(Page):
         from cms.services.models import ServiceGuidePage
 
         context = super().get_context(request, *args, **kwargs)
-        today = timezone.localdate()
+        today = clock.today()
         context["today"] = today
         context["week"] = opening.week(self, today)
         context["guides"] = (

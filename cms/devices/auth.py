@@ -2,12 +2,12 @@
 
 import datetime as dt
 
-from django.utils import timezone
 from ninja.security import HttpBearer
 
 from cms.api.errors import ApiError
 from cms.devices.models import KioskDevice
 from cms.devices.tokens import hash_token
+from guides import clock
 
 _TOUCH_EVERY = dt.timedelta(minutes=1)  # at most one "last used" write a minute per device
 
@@ -15,7 +15,7 @@ _TOUCH_EVERY = dt.timedelta(minutes=1)  # at most one "last used" write a minute
 def device_for_token(token: str) -> KioskDevice | None:
     device = KioskDevice.objects.filter(token_hash=hash_token(token), revoked_at__isnull=True).first()
     if device is not None:
-        now = timezone.now()
+        now = clock.now()
         if device.last_used_at is None or now - device.last_used_at > _TOUCH_EVERY:
             KioskDevice.objects.filter(pk=device.pk).update(last_used_at=now)
             device.last_used_at = now

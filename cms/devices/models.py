@@ -1,9 +1,9 @@
 """Kiosk devices (自助终端): each holds one bearer token for API writes; only its hash is stored."""
 
 from django.db import models
-from django.utils import timezone
 
 from cms.devices.tokens import hash_token, new_token, token_hint
+from guides import clock
 
 
 class KioskDevice(models.Model):
@@ -45,4 +45,4 @@ class KioskDevice(models.Model):
         return token
 
     def revoke(self) -> None:
-        self.revoked_at = self.revoked_at or timezone.now()
+        self.revoked_at = self.revoked_at or clock.now()

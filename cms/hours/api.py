@@ -3,13 +3,13 @@
 import datetime as dt
 
 from django.shortcuts import get_object_or_404
-from django.utils import timezone
 from ninja import Field, Query, Router, Schema
 
 from cms.api.errors import ApiError, ErrorBody
 from cms.api.etag import etag
 from cms.centres.models import CentrePage
 from cms.hours.sources import CentreHours, centre_hours
+from guides import clock
 from guides.centres import RuleKind
 from guides.enums import WindowCategory
 from guides.hours import TZ, Period, at_local
@@ -134,7 +134,7 @@ def _hours_for_status(page: CentrePage, today: dt.date) -> CentreHours:
 @router.get("", response={200: CentreList})
 @etag
 def list_centres(request):
-    now = timezone.now()
+    now = clock.now()
     today = now.astimezone(TZ).date()
     items = [_centre_item(request, _hours_for_status(page, today), now) for page in _live_centres()]
     return {"items": items, "count": len(items)}
@@ -144,7 +144,7 @@ def list_centres(request):
 @etag
 def get_centre(request, code: str):
     page = get_object_or_404(_live_centres(), code=code.lower())
-    now = timezone.now()
+    now = clock.now()
     hours = _hours_for_status(page, now.astimezone(TZ).date())
     return {**_centre_item(request, hours, now), "rules": [r.model_dump() for r in hours.centre.hours]}
 
@@ -162,7 +162,7 @@ def _period(day: dt.date, period: Period) -> dict:
 @etag
 def centre_hours_between(request, code: str, query: Query[HoursQuery]):
     page = get_object_or_404(_live_centres(), code=code.lower())
-    first = query.start or timezone.localdate()
+    first = query.start or clock.today()
     last = query.end or first + dt.timedelta(days=6)
     if last < first:
         raise ApiError(400, "invalid", "结束日期早于开始日期 / 'to' is before 'from'", {"to": "on or after 'from'"})

@@ -3,12 +3,12 @@
 import datetime as dt
 
 from django.db.models.signals import post_delete, post_save, pre_save
-from django.utils import timezone
 from wagtail.signals import page_published
 
 from cms.centres.models import CentrePage
 from cms.hours.models import CalendarDay, Closure
 from cms.hours.sources import hours_changed
+from guides import clock
 
 _FAR = dt.timedelta(days=366)
 
@@ -42,7 +42,7 @@ def _closure_changed(sender, instance: Closure, **kwargs):
 
 
 def _centre_published(sender, instance, **kwargs):
-    today = timezone.localdate()
+    today = clock.today()
     hours_changed.send(sender=CentrePage, centre_ids=[instance.pk], first=today, last=today + _FAR)
 
 

@@ -3,7 +3,6 @@ and ordered rows. Field names match `guides.schema`, so `cms.services.standard` 
 
 from django.core.validators import MinValueValidator
 from django.db import models
-from django.utils import timezone
 from modelcluster.fields import ParentalKey
 from wagtail import blocks
 from wagtail.admin.panels import FieldPanel
@@ -14,7 +13,7 @@ from wagtail.search import index
 from cms.services.forms import GuideAdminForm
 from cms.services.panels import guide_edit_handler
 from cms.services.permissions import DepartmentPermissionTester
-from guides import enums
+from guides import clock, enums
 
 
 def _choices(enum) -> list[tuple[str, str]]:
@@ -151,10 +150,10 @@ class ServiceGuidePage(Page):
         from cms.centres import opening
 
         context = super().get_context(request, *args, **kwargs)
-        now = timezone.now()
+        now = clock.now()
         category = enums.WindowCategory(self.category)
         links = self.centre_links.select_related("centre").filter(centre__live=True)
-        context["today"] = timezone.localdate(now)
+        context["today"] = now.astimezone(clock.TZ).date()
         context["centres"] = [(link.centre, opening.today(link.centre, category, now)) for link in links]
         context["page_url"] = self.get_full_url(request) or request.build_absolute_uri(self.url)
         return context

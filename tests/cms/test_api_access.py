@@ -7,12 +7,12 @@ import datetime as dt
 import pytest
 from django.contrib.auth.models import User
 from django.test import Client
-from django.utils import timezone
 
 from cms.bookings.models import Booking, Slot
-from cms.bookings.testing import future_slots, id_number
 from cms.centres.models import CentrePage
 from cms.devices.models import KioskDevice
+from guides import clock
+from tests.support.bookings import future_slots, id_number
 
 pytestmark = pytest.mark.django_db
 
@@ -118,7 +118,7 @@ def test_a_bare_request_is_401_and_changes_nothing(index, booked):
 @pytest.mark.parametrize("token", ["revoked", "wrong", "not-bearer"])
 def test_a_revoked_or_wrong_token_is_401_even_with_a_valid_web_session(index, token, booked, browser):
     revoked = kiosk_token("revoked-1")
-    KioskDevice.objects.filter(name="revoked-1").update(revoked_at=timezone.now())
+    KioskDevice.objects.filter(name="revoked-1").update(revoked_at=clock.now())
     header = {
         "revoked": f"Bearer {revoked}",
         "wrong": "Bearer otk_not-a-token",
@@ -182,7 +182,7 @@ def test_another_devices_booking(slots, kiosk):
     assert_error(
         client.delete(f"/api/v1/bookings/{code}", headers={**elsewhere, "X-Id-Number": id_number(2)}), 404, "not_found"
     )
-    Slot.objects.filter(pk=slots[0].pk).update(start=timezone.now() + dt.timedelta(minutes=10))
+    Slot.objects.filter(pk=slots[0].pk).update(start=clock.now() + dt.timedelta(minutes=10))
     assert_error(client.post(f"/api/v1/bookings/{code}/check-in", headers=elsewhere), 409, "wrong_centre")
     assert Booking.objects.get(code=code).status == "booked"
     same_centre = bearer(kiosk_token("city-2"))

@@ -6,14 +6,14 @@ import json
 
 import pytest
 from django.core.cache import cache
-from django.utils import timezone
 
 from cms.api import ratelimit
 from cms.bookings.models import Booking, BookingSettings
-from cms.bookings.testing import future_slots, id_number, open_days, slots_on
 from cms.centres.models import CentrePage
 from cms.devices.models import KioskDevice
+from guides import clock
 from guides.hours import TZ
+from tests.support.bookings import future_slots, id_number, open_days, slots_on
 
 pytestmark = pytest.mark.django_db
 
@@ -168,7 +168,7 @@ def test_new_slots_take_one_booking_attempt_per_caller_at_a_time(client, setting
     settings.API_SLOT_RELEASE = {"minutes": 24 * 60, "spacing": 30}  # all day, so the test needs no midnight
     conf = BookingSettings.load()
     day = open_days("city", CATEGORY)[-1]
-    conf.days_ahead = (day - timezone.localdate()).days
+    conf.days_ahead = (day - clock.today()).days
     conf.save()
     newest = slots_on("city", CATEGORY, day)
     assert book(client, newest[0], 1).status_code == 201

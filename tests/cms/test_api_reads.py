@@ -2,18 +2,18 @@
 `GET /api/v1/categories` lists the seven window categories with their guide counts."""
 
 import pytest
-from django.utils import timezone
 
-from cms.bookings.testing import future_slots
 from cms.services.models import ServiceGuidePage
+from guides import clock
 from guides.enums import WindowCategory
+from tests.support.bookings import future_slots
 
 pytestmark = pytest.mark.django_db
 
 
 def polled_paths() -> list[str]:
     slot = future_slots("city", "公安服务")[0]
-    today = timezone.localdate().isoformat()
+    today = clock.today().isoformat()
     return [
         "/api/v1/guides?limit=5",
         "/api/v1/guides/330482-GA-001",

@@ -22,6 +22,7 @@ from cms.applications.enums import ApplicationStatus, MaterialState
 from cms.applications.models import Application, StatusChange
 from cms.services.editorial import ensure_department_editors
 from cms.services.models import Department, ServiceGuidePage
+from guides import clock
 from guides.calendar import add_working_days
 from guides.hours import Calendar
 
@@ -477,9 +478,9 @@ def test_deferrable_flow_through_supplement_and_approval(client, django_capture_
     with django_capture_on_commit_callbacks(execute=True):
         application = submit(client, DEFERRABLE, deferrable=False)
     assert application.status == ApplicationStatus.PENDING_SUPPLEMENT
-    assert application.supplement_deadline > services.today()
-    assert application.accepted_on == services.today()
-    assert application.due_date == services.working_days_after(services.today(), application.committed_days)
+    assert application.supplement_deadline > clock.today()
+    assert application.accepted_on == clock.today()
+    assert application.due_date == services.working_days_after(clock.today(), application.committed_days)
     missing = application.materials.get(state=MaterialState.MISSING)
     assert missing.necessity == "deferrable"
     assert any("待补正" in m.subject or "supplement" in m.subject for m in mail.outbox)
@@ -560,11 +561,11 @@ def test_staff_request_a_supplement_and_express_needs_a_tracking_number(client):
     assert application.status == ApplicationStatus.DELIVERED and application.tracking_number == "SF1234567890"
 
 
-def test_the_clock_stops_while_the_applicant_supplies_a_requested_material(client, monkeypatch):
+def test_the_clock_stops_while_the_applicant_supplies_a_requested_material(client, time_machine):
+    wednesday = dt.date(2026, 12, 9)
+    time_machine.move_to(dt.datetime(2026, 12, 7, 10, tzinfo=clock.TZ), tick=False)  # a Monday
     application = submit(client, IMMEDIATE)
     actor = services.Actor.staff(staff_of(application.department, "clerk"))
-    monday, wednesday, friday = dt.date(2026, 12, 7), dt.date(2026, 12, 9), dt.date(2026, 12, 11)
-    monkeypatch.setattr(services, "today", lambda: monday)
     if application.status == ApplicationStatus.SUBMITTED:
         services.act(application, "accept", actor)
     # Five committed working days from Monday 7 December: due Monday 14 December.
@@ -572,13 +573,13 @@ def test_the_clock_stops_while_the_applicant_supplies_a_requested_material(clien
     application.refresh_from_db()
     provided = application.materials.exclude(file="").first()
 
-    monkeypatch.setattr(services, "today", lambda: wednesday)
+    time_machine.move_to(dt.datetime(2026, 12, 9, 10, tzinfo=clock.TZ), tick=False)
     services.act(application, "request_supplement", actor, reason="复印件缺页", materials=[provided.position])
     application.refresh_from_db()
     assert application.paused_on == wednesday
     assert not services.is_overdue(application, dt.date(2026, 12, 15))  # past the old due date, but paused
 
-    monkeypatch.setattr(services, "today", lambda: friday)
+    time_machine.move_to(dt.datetime(2026, 12, 11, 10, tzinfo=clock.TZ), tick=False)  # Friday
     services.supplement(application, {f"material_{provided.position}": [upload("page.pdf", pdf("complete"))]})
     application.refresh_from_db()
     # Thursday and Friday were the applicant's: the due date moves on by two working days.
@@ -644,7 +645,7 @@ def test_overdue_files_stand_out(client):
     application = submit(client, IMMEDIATE)
     staff = staff_of(application.department, "late-staff")
     services.act(application, "accept", services.Actor.staff(staff))
-    Application.objects.filter(pk=application.pk).update(due_date=services.today() - dt.timedelta(days=3))
+    Application.objects.filter(pk=application.pk).update(due_date=clock.today() - dt.timedelta(days=3))
     client.force_login(staff)
     html = client.get("/admin/applications/").content.decode()
     assert "逾期 overdue" in html and "件已超过承诺办结日期" in html

@@ -6,16 +6,16 @@ import datetime as dt
 import pytest
 from django.core import mail
 from django.db import connection
-from django.utils import timezone
 
 from cms.bookings import services
 from cms.bookings.enums import BookingStatus, SlotState
 from cms.bookings.models import Booking, BookingSettings, Person, Slot, SlotPolicy
-from cms.bookings.testing import future_slots, id_number, open_days, slots_on
 from cms.centres.models import CentrePage
 from cms.devices.models import KioskDevice
 from cms.hours.models import Closure
 from cms.personal.keys import keyed_hash
+from guides import clock
+from tests.support.bookings import future_slots, id_number, open_days, slots_on
 
 pytestmark = pytest.mark.django_db
 
@@ -63,7 +63,7 @@ def kiosk():
 
 def _start_in(slot: Slot, delta: dt.timedelta) -> Slot:
     """Move a slot so that it starts `delta` from now (times cannot be waited for in a test)."""
-    start = timezone.now() + delta
+    start = clock.now() + delta
     Slot.objects.filter(pk=slot.pk).update(start=start, end=start + dt.timedelta(minutes=30))
     slot.refresh_from_db()
     return slot
@@ -72,8 +72,8 @@ def _start_in(slot: Slot, delta: dt.timedelta) -> Slot:
 # --- slots ------------------------------------------------------------------------------------
 
 
-def test_slots_have_the_fixed_shape_and_capacity_from_windows(client, slots):
-    day = slots[0].date
+def test_slots_have_the_fixed_shape_and_capacity_from_windows(client):
+    day = open_days("city", CATEGORY, kinds=("regular", "staggered"))[0]
     body = client.get("/api/v1/slots", {"guide": GUIDE, "centre": "city", "date": day.isoformat()}).json()
     assert body["count"] == len(body["items"]) > 0
     item = body["items"][0]
@@ -97,7 +97,7 @@ def test_slots_follow_the_slot_length_and_a_set_capacity(client):
 
 
 def test_no_slots_outside_the_booking_window(client):
-    far = timezone.localdate() + dt.timedelta(days=BookingSettings.load().days_ahead + 1)
+    far = clock.today() + dt.timedelta(days=BookingSettings.load().days_ahead + 1)
     body = client.get("/api/v1/slots", {"guide": GUIDE, "centre": "city", "date": far.isoformat()}).json()
     assert body == {"items": [], "count": 0}
 
@@ -240,7 +240,7 @@ def test_one_no_show_is_not_barred(client, slots):
 def test_no_shows_wait_for_the_grace_period_and_skip_checked_in(client, slots, kiosk):
     checked = book(client, slots[0], n=1).json()["code"]
     missed = book(client, slots[0], n=2).json()["code"]
-    Slot.objects.filter(pk=slots[0].pk).update(start=timezone.now() - dt.timedelta(minutes=5))
+    Slot.objects.filter(pk=slots[0].pk).update(start=clock.now() - dt.timedelta(minutes=5))
     assert (
         client.post(f"/api/v1/bookings/{checked}/check-in", headers={"Authorization": f"Bearer {kiosk}"}).status_code
         == 200
@@ -378,7 +378,7 @@ def test_check_in_needs_a_valid_device_token(client, slots, kiosk):
     assert_error(
         client.post(f"/api/v1/bookings/{code}/check-in", headers={"Authorization": "Bearer nope"}), 401, "unauthorised"
     )
-    KioskDevice.objects.update(revoked_at=timezone.now())
+    KioskDevice.objects.update(revoked_at=clock.now())
     assert_error(
         client.post(f"/api/v1/bookings/{code}/check-in", headers={"Authorization": f"Bearer {kiosk}"}),
         401,
@@ -438,7 +438,7 @@ def test_confirmation_in_the_citizens_language_with_ics_and_qr(client, slots, dj
 def test_reminders_go_once_to_bookings_made_earlier(client, slots, django_capture_on_commit_callbacks):
     with django_capture_on_commit_callbacks(execute=True):
         code = book(client, slots[0], email="li@example.com", language="en").json()["code"]
-    Booking.objects.filter(code=code).update(created_at=timezone.now() - dt.timedelta(days=3))
+    Booking.objects.filter(code=code).update(created_at=clock.now() - dt.timedelta(days=3))
     _start_in(slots[0], dt.timedelta(hours=5))
     mail.outbox.clear()
     with django_capture_on_commit_callbacks(execute=True):
@@ -488,7 +488,8 @@ def test_a_rebook_booking_moves_past_the_cut_off(client, slots):
     assert Slot.objects.get(pk=slots[0].pk).booked == 0
 
 
-def test_new_centre_hours_close_the_slots_outside_them(client, slots):
+def test_new_centre_hours_close_the_slots_outside_them(client):
+    slots = future_slots("city", CATEGORY, kinds=("regular", "staggered"))
     lunch = next(s for s in slots if s.kind == "staggered")
     code = book(client, lunch).json()["code"]
     page = CentrePage.objects.get(code="city")

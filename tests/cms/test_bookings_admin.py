@@ -9,10 +9,10 @@ from django.contrib.auth.models import Group, Permission
 
 from cms.bookings.models import Booking, BookingSettings
 from cms.bookings.services import Actor, book, validate_applicant
-from cms.bookings.testing import future_slots, id_number
 from cms.centres.models import CentrePage
 from cms.hours.models import CalendarDay, Closure
 from guides.calendar import Source
+from tests.support.bookings import future_slots, id_number
 
 pytestmark = pytest.mark.django_db
 

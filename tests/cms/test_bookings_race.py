@@ -14,10 +14,11 @@ import dj_database_url
 import pytest
 from django.db import connection
 
-from cms.bookings.testing import RawDatabase, gunicorn, id_number, open_days, run_clients
 from cms.centres.models import CentrePage
 from cms.hours.sources import centre_hours
 from guides.hours import at_local
+from tests.support.bookings import RawDatabase, id_number, open_days, run_clients
+from tests.support.servers import gunicorn
 
 pytestmark = pytest.mark.django_db
 

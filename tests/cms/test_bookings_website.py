@@ -7,7 +7,7 @@ from django.test import Client
 
 from cms.bookings.models import Booking, Slot
 from cms.bookings.services import Actor, book, validate_applicant
-from cms.bookings.testing import future_slots, id_number
+from tests.support.bookings import future_slots, id_number
 
 pytestmark = pytest.mark.django_db
 

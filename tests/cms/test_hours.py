@@ -5,11 +5,11 @@ import io
 
 import pytest
 from django.core.management import call_command
-from django.utils import timezone
 
 from cms.centres.models import CentrePage
 from cms.hours.models import CalendarDay, Closure
 from cms.hours.prefill import prefill
+from guides import clock
 from guides.calendar import DayKind, Source, last_announced_year
 from guides.centres import load_centres
 from guides.files import CENTRES_FILE
@@ -126,7 +126,7 @@ def test_prefill_command_reports_estimated_years():
 
 
 def test_a_holiday_entered_by_an_editor_closes_the_centre(client):
-    today = timezone.localdate()
+    today = clock.today()
     monday = today + dt.timedelta(days=7 - today.weekday())  # next Monday, a working day unless the calendar says
     CalendarDay.objects.filter(date=monday).delete()
     CalendarDay.objects.create(date=monday, kind=DayKind.HOLIDAY, name="台风停工")

@@ -17,9 +17,9 @@ from django.db import InterfaceError, OperationalError
 from django.test import RequestFactory
 from stdnum.cn import uscc
 
-from cms.bookings.testing import id_number
 from cms.database import DatabaseUnavailableMiddleware
 from cms.personal.logs import PersonalDataFilter, mask_personal_data
+from tests.support.bookings import id_number
 
 REPO = Path(__file__).resolve().parents[2]
 ID_NUMBER = id_number(42)

@@ -9,13 +9,13 @@ from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
 from django.core.management import call_command
 from django.urls import reverse
-from django.utils import timezone
 from wagtail.test.utils.form_data import inline_formset, nested_form_data, streamfield
 
 from cms.centres.models import CentrePage
 from cms.changes.models import Change
 from cms.services.models import Department, GuideIndexPage, ServiceGuidePage
 from cms.services.permissions import REVIEWERS
+from guides import clock
 
 pytestmark = pytest.mark.django_db
 POLICE = "平湖市公安局"
@@ -335,13 +335,13 @@ def test_every_department_has_an_editors_group_and_new_ones_get_one():
 def test_scheduled_publishing_and_unpublishing(reviewer):
     page = ServiceGuidePage.objects.get(code="330482-GA-002")
     page.summary = "定时发布的新概述。"
-    page.go_live_at = timezone.now() + dt.timedelta(hours=1)
+    page.go_live_at = clock.now() + dt.timedelta(hours=1)
     page.save_revision(user=reviewer).publish(user=reviewer)
     page.refresh_from_db()
     revision = page.get_latest_revision()
     assert revision.approved_go_live_at is not None and page.summary != "定时发布的新概述。"
     # An hour later: move the schedule into the past rather than wait.
-    past = timezone.now() - dt.timedelta(minutes=1)
+    past = clock.now() - dt.timedelta(minutes=1)
     revision.content["go_live_at"] = past.isoformat()
     revision.approved_go_live_at = past
     revision.save(update_fields=["content", "approved_go_live_at"])
@@ -351,7 +351,7 @@ def test_scheduled_publishing_and_unpublishing(reviewer):
     assert page.summary == "定时发布的新概述。" and page.live
     assert Change.objects.filter(pk__gt=before, key="330482-GA-002", action="published").exists()
 
-    page.expire_at = timezone.now() - dt.timedelta(minutes=1)
+    page.expire_at = clock.now() - dt.timedelta(minutes=1)
     page.save(update_fields=["expire_at"])
     call_command("publish_scheduled", stdout=io.StringIO())
     page.refresh_from_db()

@@ -4,14 +4,11 @@ over a fresh SQLite database in a temporary DATA_DIR with the demo loaded, exact
 import os
 import secrets
 import shutil
-import socket
-import subprocess
-import sys
-import time
-import urllib.request
 from pathlib import Path
 
 import pytest
+
+from tests.support.servers import Gunicorn, free_port, manage
 
 ROOT = Path(__file__).resolve().parents[2]
 CHROMIUM = Path("/usr/bin/chromium")
@@ -25,16 +22,6 @@ CHROMIUM_ARGS = [
     "--no-first-run",
 ]
 ARTEFACTS = ROOT / "test-artefacts"
-
-
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-def _manage(env: dict, *args: str) -> None:
-    subprocess.run([sys.executable, "manage.py", *args], cwd=ROOT, env=env, check=True, capture_output=True)
 
 
 @pytest.fixture(scope="session")
@@ -51,33 +38,12 @@ def site_url(tmp_path_factory):
         "DATA_DIR": str(data_dir),
         "ALLOWED_HOSTS": "127.0.0.1,localhost",
         "ADMIN_PASSWORD": "e2e-Pinghu-2026",
+        "PERIODIC_JOBS": "0",
     }
     for args in (["migrate", "--no-input", "-v", "0"], ["load_demo"], ["collectstatic", "--no-input", "-v", "0"]):
-        _manage(env, *args)
-    port = _free_port()
-    url = f"http://127.0.0.1:{port}"
-    server = subprocess.Popen(
-        [sys.executable, "-m", "gunicorn", "cms.wsgi", "--bind", f"127.0.0.1:{port}", "--workers", "2"],
-        cwd=ROOT,
-        env=env,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-    )
-    try:
-        deadline = time.monotonic() + 60
-        while True:
-            try:
-                with urllib.request.urlopen(url + "/", timeout=5) as response:  # noqa: S310 — our own loopback server
-                    if response.status == 200:
-                        break
-            except OSError:
-                if time.monotonic() > deadline or server.poll() is not None:
-                    raise
-                time.sleep(0.5)
-        yield url
-    finally:
-        server.terminate()
-        server.wait(timeout=30)
+        manage(env, *args)
+    with Gunicorn(env, data_dir, free_port(), workers=2) as server:
+        yield server.url
 
 
 @pytest.fixture(scope="session")

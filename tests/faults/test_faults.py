@@ -13,7 +13,6 @@ import secrets
 import shutil
 import signal
 import subprocess
-import sys
 import threading
 import time
 import uuid
@@ -25,9 +24,10 @@ from pathlib import Path
 import dj_database_url
 import pytest
 
-from cms.bookings.testing import RawDatabase, free_port, id_number
-from cms.testing import Gunicorn
+from guides import clock
 from guides.hours import TZ
+from tests.support.bookings import RawDatabase, id_number
+from tests.support.servers import Gunicorn, free_port, manage
 
 REPO = Path(__file__).resolve().parents[2]
 GUIDE, CATEGORY = "330482-GA-001", "公安服务"
@@ -35,11 +35,7 @@ DATABASE_URL = os.environ.get("DATABASE_URL", "")
 ON_POSTGRES = dj_database_url.parse(DATABASE_URL or "sqlite://")["ENGINE"].endswith("postgresql")
 CLIENTS = 8
 
-
-def manage(env: dict, *args: str) -> str:
-    return subprocess.run(
-        [sys.executable, "manage.py", *args], cwd=REPO, env=env, check=True, capture_output=True, text=True
-    ).stdout
+pytestmark = pytest.mark.postgres_pass  # each pass of `make test` runs these on its own database
 
 
 @pytest.fixture(scope="module")
@@ -84,9 +80,10 @@ def site(tmp_path_factory):
 
 
 def new_slot(raw: RawDatabase, capacity: int, minute: int) -> int:
-    """A slot four days on at a minute no slot read re-syncs (nothing here reads that day's slots)."""
+    """A slot inside the booking window at a minute no slot read re-syncs (nothing here reads that day's slots),
+    made directly, so it needs no opening hours and suits any instant."""
     centre = raw.execute("SELECT page_ptr_id FROM centres_centrepage WHERE code = %s", ["city"]).fetchone()[0]
-    day = dt.datetime.now(TZ).date() + dt.timedelta(days=4)
+    day = clock.today() + dt.timedelta(days=4)  # any day inside the 14-day window
     start = dt.datetime.combine(day, dt.time(0, 0), tzinfo=TZ) + dt.timedelta(minutes=minute)
     return raw.insert_slot(centre, CATEGORY, start, minutes=1, capacity=capacity)
 

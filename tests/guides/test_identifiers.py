@@ -7,6 +7,7 @@ import pickle
 import pytest
 from stdnum.cn import ric, uscc
 
+from guides import clock
 from guides.identifiers import IdentifierError, mask, validate_id_number, validate_identifier, validate_uscc
 
 TODAY = dt.date(2026, 6, 1)
@@ -80,8 +81,8 @@ def test_valid_id_numbers_come_back_canonical(value, expected):
     assert validate_id_number(value, today=TODAY) == expected
 
 
-def test_id_number_defaults_to_the_real_today():
-    tomorrow = dt.date.today() + dt.timedelta(days=1)
+def test_id_number_defaults_to_the_clock_s_today():
+    tomorrow = clock.today() + dt.timedelta(days=1)
     with pytest.raises(IdentifierError) as info:
         validate_id_number(id_number(f"330482{tomorrow:%Y%m%d}001"))
     assert "未来" in info.value.zh

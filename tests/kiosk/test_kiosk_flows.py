@@ -5,7 +5,7 @@ import urllib.request
 
 import pytest
 
-from cms.bookings.testing import id_number
+from tests.support.bookings import id_number
 
 GUIDE = "330482-GA-001"  # 居民身份证申领/换领/补领: appointments, online application, materials to scan
 GUIDE_NAME = "居民身份证申领/换领/补领"

@@ -6,7 +6,8 @@ import json
 import urllib.request
 import uuid
 
-from cms.bookings.testing import id_number
+from guides import clock
+from tests.support.bookings import id_number
 
 GUIDE = "330482-GA-001"
 
@@ -23,9 +24,10 @@ def call(cms, method: str, path: str, body: dict | None = None, headers: dict | 
 
 
 def book_by_api(cms, person: str) -> dict:
-    """A booking at the city centre on the first day with free times, made as another kiosk would."""
+    """A booking at the city centre on the first day of the booking window with free times, made as another
+    kiosk would."""
     for n in range(1, 15):
-        day = (dt.date.today() + dt.timedelta(days=n)).isoformat()
+        day = (clock.today() + dt.timedelta(days=n)).isoformat()
         slots = call(cms, "GET", f"/slots?guide={GUIDE}&centre=city&date={day}")["items"]
         if slots:
             payload = {
@@ -46,8 +48,8 @@ def test_check_in_gives_a_queue_ticket_and_status_shows_it(make_kiosk, cms):
     code = booking["code"]
     # The booking's time comes to now (a test cannot wait for it): check-in opens.
     cms.shell(
-        "import datetime as dt; from django.utils import timezone; from cms.bookings.models import Slot; "
-        "start = timezone.now() + dt.timedelta(minutes=20); "
+        "import datetime as dt; from guides import clock; from cms.bookings.models import Slot; "
+        "start = clock.now() + dt.timedelta(minutes=20); "
         f"Slot.objects.filter(pk={booking['slot']['id']}).update(start=start, end=start + dt.timedelta(minutes=30))"
     )
     k = make_kiosk()

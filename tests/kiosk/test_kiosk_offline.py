@@ -17,7 +17,7 @@ from pathlib import Path
 
 from kiosk_cms import ROOT, free_port
 
-from cms.bookings.testing import id_number
+from tests.support.bookings import id_number
 
 GUIDE = "330482-GA-001"
 

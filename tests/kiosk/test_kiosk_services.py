@@ -15,13 +15,13 @@ from pathlib import Path
 import pytest
 from kiosk_cms import free_port
 
-from cms.bookings.testing import id_number
 from kiosk import fonts, settings
 from kiosk.services.api import ApiClient, ApiError, Unreachable
 from kiosk.services.outbox import Outbox
 from kiosk.services.scanner import MAX_BYTES, Scanner, ScanRefused
 from kiosk.services.sender import Sender
 from kiosk.services.tickets import PrintFailed, Ticket, TicketPrinter
+from tests.support.bookings import id_number
 
 PNG = b"\x89PNG\r\n\x1a\n" + b"\0" * 64
 PDF = b"%PDF-1.7\n" + b"\0" * 64

@@ -3,7 +3,7 @@ large text and high contrast restyle everything."""
 
 import pytest
 
-from cms.bookings.testing import id_number
+from tests.support.bookings import id_number
 
 GUIDE = "330482-GA-001"
 

@@ -1,7 +1,7 @@
 from django.core.management.base import BaseCommand
-from django.utils import timezone
 
 from cms.hours.prefill import prefill
+from guides import clock
 from guides.calendar import last_announced_year
 
 
@@ -15,7 +15,7 @@ class Command(BaseCommand):
         parser.add_argument("years", nargs="*", type=int, help="years to fill (default: this year and the next)")
 
     def handle(self, *args, years, **options):
-        this_year = timezone.localdate().year
+        this_year = clock.today().year
         years = years or [this_year, this_year + 1]
         counts = prefill(years)
         known = last_announced_year()

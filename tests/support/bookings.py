@@ -3,11 +3,8 @@
 `id_number` needs no Django, so client processes of the race test and the benchmark can use it.
 """
 
-import contextlib
 import datetime as dt
 import json
-import os
-import socket
 import subprocess
 import sys
 from pathlib import Path
@@ -15,7 +12,6 @@ from pathlib import Path
 from stdnum.cn import ric
 
 from cms.devices.tokens import hash_token, new_token, token_hint
-from cms.testing import Gunicorn
 
 
 def id_number(n: int, region: str = "330482") -> str:
@@ -25,24 +21,23 @@ def id_number(n: int, region: str = "330482") -> str:
     return body + ric.calc_check_digit(body + "0")  # it reads the first 17 of 18 characters
 
 
-def open_days(centre_code: str, category: str, skip: int = 1) -> list[dt.date]:
-    """Dates in the booking window (from `skip` days on) when the category is open at the centre."""
-    from django.utils import timezone
-
+def open_days(centre_code: str, category: str, skip: int = 1, kinds: tuple[str, ...] = ()) -> list[dt.date]:
+    """Dates in the booking window (from `skip` days on) when the category is open at the centre, with a
+    period of each of `kinds` ("regular", "staggered", "extended", "sunday_rota") if given: days chosen by
+    what they are, so a test means the same day whatever the clock says."""
     from cms.bookings import services
     from cms.centres.models import CentrePage
     from cms.hours.sources import centre_hours
-    from guides.hours import TZ
+    from guides import clock
 
     page = CentrePage.objects.get(code=centre_code)
-    now = timezone.now()
+    now = clock.now()
     _, last = services.window(now, services.settings())
-    first = now.astimezone(TZ).date() + dt.timedelta(days=skip)
+    first = now.date() + dt.timedelta(days=skip)
     hours = centre_hours(page, first, last)
+    days = [first + dt.timedelta(days=n) for n in range((last - first).days + 1)]
     return [
-        first + dt.timedelta(days=n)
-        for n in range((last - first).days + 1)
-        if hours.periods(first + dt.timedelta(days=n), category)
+        day for day in days if (periods := hours.periods(day, category)) and set(kinds) <= {p.kind for p in periods}
     ]
 
 
@@ -61,39 +56,21 @@ def slots_on(centre_code: str, category: str, day: dt.date) -> list:
     )
 
 
-def future_slots(centre_code: str = "city", category: str = "公安服务", skip: int = 1) -> list:
-    """The open slots of the first open day at least `skip` days ahead."""
-    for day in open_days(centre_code, category, skip):
+def future_slots(
+    centre_code: str = "city", category: str = "公安服务", skip: int = 1, kinds: tuple[str, ...] = ("regular",)
+) -> list:
+    """The open slots of the first day at least `skip` days ahead that has periods of `kinds` (by default an
+    ordinary working day: regular hours, whether a weekday or a 调休 makeup day)."""
+    for day in open_days(centre_code, category, skip, kinds):
         slots = slots_on(centre_code, category, day)
         if slots:
             return slots
-    raise LookupError(f"no open {category} slots at {centre_code} in the booking window")
+    raise LookupError(f"no open {category} slots with {kinds} at {centre_code} in the booking window")
 
 
-# --- a real server and many client processes (race test, benchmark) ---------------------------
+# --- many client processes (race test, benchmark) against a server ---------------------------------
 
 REPO = Path(__file__).resolve().parents[2]
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
-@contextlib.contextmanager
-def gunicorn(database_url: str, data_dir: Path, workers: int = 4, settings: str = "cms.settings.test"):
-    """Serve the project with gunicorn as `make run` does (cms.testing.Gunicorn), without the periodic
-    jobs, on a free port; yields the base URL."""
-    env = {
-        **os.environ,
-        "DATABASE_URL": database_url,
-        "DATA_DIR": str(data_dir),
-        "DJANGO_SETTINGS_MODULE": settings,
-        "PERIODIC_JOBS": "0",
-    }
-    with Gunicorn(env, data_dir, free_port(), workers) as server:
-        yield server.url
 
 
 def fresh_postgres_database(admin_url: str, name: str) -> str | None:
@@ -115,7 +92,7 @@ def run_clients(url: str, jobs: list[list[dict]], timeout: float = 600) -> list[
     """One process per job (a list of {"body", "headers"}); all start together; their results in order."""
     processes = [
         subprocess.Popen(
-            [sys.executable, "-m", "cms.bookings.loadclient"],
+            [sys.executable, "-m", "tests.support.loadclient"],
             cwd=REPO,
             stdin=subprocess.PIPE,
             stdout=subprocess.PIPE,

@@ -1,30 +1,60 @@
-"""A real gunicorn for the load benchmark and the fault tests: started as `make run` starts it
-(cms/gunicorn.conf.py), on a given port, with its master's pid to find, measure or kill the workers."""
+"""Real servers for tests and benchmarks: gunicorn started as `make run` starts it (cms/gunicorn.conf.py),
+on a free port, with its master's pid to find, measure or kill the workers; and `manage.py` in a child.
+
+Every child gets `server_env`, so a server started by a test that pinned the clock runs at the same instant.
+"""
 
 import contextlib
+import os
+import socket
 import subprocess
 import sys
 import time
 import urllib.request
 from pathlib import Path
 
-REPO = Path(__file__).resolve().parents[1]
+from tests.support.clock import server_env
+
+REPO = Path(__file__).resolve().parents[2]
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def manage(env: dict, *args: str, timeout: float = 900) -> str:
+    """`manage.py ARGS` in a child with `env` (and the test's clock); its stdout, or an error with its output."""
+    done = subprocess.run(
+        [sys.executable, "manage.py", *args],
+        cwd=REPO,
+        env=server_env(env),
+        capture_output=True,
+        text=True,
+        timeout=timeout,
+        check=False,
+    )
+    if done.returncode != 0:
+        raise RuntimeError(f"manage.py {' '.join(args)} failed:\n{done.stdout}\n{done.stderr}")
+    return done.stdout
 
 
 class Gunicorn:
     """gunicorn on `port` with `workers` workers; `env` holds its settings (DATABASE_URL, DATA_DIR, …)."""
 
     def __init__(self, env: dict, data_dir: Path, port: int, workers: int):
-        self.env, self.data_dir, self.port, self.workers = env, data_dir, port, workers
+        # The periodic jobs only when asked for: a test or benchmark measures the server alone.
+        self.env, self.data_dir, self.port, self.workers = {"PERIODIC_JOBS": "0", **env}, data_dir, port, workers
         self.url = f"http://127.0.0.1:{port}"
 
     def __enter__(self):
         self.log = (self.data_dir / f"gunicorn-{self.port}.log").open("w")
-        self.process = subprocess.Popen(  # noqa: S603 — our own interpreter and arguments
+        self.process = subprocess.Popen(
             [sys.executable, "-m", "gunicorn", "cms.wsgi", "-c", "cms/gunicorn.conf.py"]
             + ["--bind", f"127.0.0.1:{self.port}", "--workers", str(self.workers)],
             cwd=REPO,
-            env=self.env,
+            env=server_env(self.env),
             stdout=self.log,
             stderr=subprocess.STDOUT,
         )
@@ -76,3 +106,18 @@ class Gunicorn:
             self.process.kill()
             self.process.wait()
         self.log.close()
+
+
+@contextlib.contextmanager
+def gunicorn(database_url: str, data_dir: Path, workers: int = 4, settings: str = "cms.settings.test"):
+    """Serve the project with gunicorn as `make run` does, without the periodic jobs, on a free port; yields
+    the base URL."""
+    env = {
+        **os.environ,
+        "DATABASE_URL": database_url,
+        "DATA_DIR": str(data_dir),
+        "DJANGO_SETTINGS_MODULE": settings,
+        "PERIODIC_JOBS": "0",
+    }
+    with Gunicorn(env, data_dir, free_port(), workers) as server:
+        yield server.url
