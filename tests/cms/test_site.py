@@ -179,15 +179,6 @@ def test_category_listing_filters_by_who_it_is_for(client):
     assert client.get("/business/?for=aliens").context["audience"] == ""
 
 
-def test_stylesheet_has_print_rules_and_visible_focus(client):
-    from pathlib import Path
-
-    from django.contrib.staticfiles import finders
-
-    css = Path(finders.find("css/site.css")).read_text(encoding="utf-8")
-    assert "@media print" in css and ":focus-visible" in css
-
-
 def test_week_shows_the_city_calendar_and_closures(client):
     from cms.centres import opening
     from cms.hours.models import CalendarDay, Closure

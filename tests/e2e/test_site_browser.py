@@ -51,6 +51,11 @@ def test_keyboard_reaches_the_content_first(page, site_url):
     page.keyboard.press("Enter")
     page.keyboard.press("Tab")
     assert page.evaluate("document.activeElement.closest('main') !== null")
+    # The focused control shows where the keyboard is: a visible outline, not the browser's default none.
+    outline = page.evaluate(
+        "(s => [s.outlineStyle, parseFloat(s.outlineWidth)])(getComputedStyle(document.activeElement))"
+    )
+    assert outline[0] == "solid" and outline[1] >= 2
 
 
 def test_guide_fits_a_phone_screen(browser, site_url, screenshot):
