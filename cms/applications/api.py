@@ -11,10 +11,10 @@ from ninja import Router, Schema, Status
 
 from cms.applications import services, uploads
 from cms.applications.models import Application, ApplicationMaterial
-from cms.devices.access import WriteAccess
 from cms.core.caller import ID_HEADER
 from cms.core.errors import ErrorBody
 from cms.core.idempotency import HEADER, REPLAYED_HEADER, Idempotency
+from cms.devices.access import WriteAccess
 from cms.devices.auth import api_caller
 from cms.personal.masking import mask_name, mask_phone
 from guides.hours import TZ

@@ -11,12 +11,12 @@ from cms.bookings import services
 from cms.bookings.calendar_file import booking_ics
 from cms.bookings.models import Booking, Slot
 from cms.bookings.qr import qr_svg
-from cms.devices.access import WriteAccess
 from cms.core.caller import ID_HEADER
 from cms.core.enums import Language
 from cms.core.errors import ErrorBody
 from cms.core.etag import etag
 from cms.core.idempotency import HEADER, REPLAYED_HEADER, Idempotency
+from cms.devices.access import WriteAccess
 from cms.devices.auth import DeviceTokenAuth, api_caller
 from cms.personal.masking import mask_name, mask_phone
 from guides import applicants

@@ -146,7 +146,7 @@ def _book_page(request):
         "slots": slots,
         "form": form,
     }
-    return render(request, "bookings/book.html", context)
+    return render(request, "bookings/book.html", context, status=400 if form.errors else 200)
 
 
 def _book(request, guide: ServiceGuidePage, form: BookForm) -> Booking | None:
@@ -267,6 +267,6 @@ def reschedule(request, code: str):
 @require_GET
 def calendar_file(request, code: str):
     booking = _remembered(request, code)
-    response = HttpResponse(booking_ics(booking, request.get_host()), content_type="text/calendar; charset=utf-8")
+    response = HttpResponse(booking_ics(booking), content_type="text/calendar; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="{booking.code}.ics"'
     return response

@@ -8,6 +8,7 @@ from ninja import Field, Query, Router, Schema
 from cms.centres.models import CentrePage
 from cms.core.errors import ErrorBody
 from cms.core.etag import etag
+from cms.core.urls import absolute
 from cms.hours.sources import CentreHours, centre_hours
 from guides import clock
 from guides.centres import RuleKind
@@ -122,7 +123,7 @@ def _centre_item(request, hours: CentreHours, now: dt.datetime) -> dict:
             {"category": c.value, "category_slug": c.slug, "category_en": c.label_en, "count": n}
             for c, n in centre.windows.items()
         ],
-        "url": page.get_full_url(request) or request.build_absolute_uri(page.url),
+        "url": absolute(page.url, request),
         "open_now": state.open,
         "closes_at": state.closes_at,
         "next_opening": state.next_opening,

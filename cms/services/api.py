@@ -6,6 +6,7 @@ from ninja import Field, Query, Router, Schema
 
 from cms.core.errors import ErrorBody
 from cms.core.etag import etag
+from cms.core.urls import absolute
 from cms.search.service import search_guides
 from cms.services.models import ServiceGuidePage
 from cms.services.standard import guide_from_page
@@ -67,7 +68,7 @@ def _category(value: str) -> str:
 
 
 def _url(request, page: ServiceGuidePage) -> str:
-    return page.get_full_url(request) or request.build_absolute_uri(page.url)
+    return absolute(page.url, request)
 
 
 @router.get("", response={200: GuideList, 400: ErrorBody})

@@ -176,7 +176,10 @@ STORAGES = {
 }
 
 WAGTAIL_SITE_NAME = "最多跑一次 · 平湖市政务服务"
-WAGTAILADMIN_BASE_URL = os.environ.get("SITE_URL", f"http://127.0.0.1:{os.environ.get('PORT', '8000')}")
+# Where the site is really served: every link in the API, a QR code or a mail starts with it (cms/core/urls.py).
+# Unset, a page answers with the host it was asked on; mails and jobs (no request) use 127.0.0.1 and PORT.
+SITE_URL = os.environ.get("SITE_URL", "").rstrip("/")
+WAGTAILADMIN_BASE_URL = SITE_URL or f"http://127.0.0.1:{os.environ.get('PORT', '8000')}"
 WAGTAIL_I18N_ENABLED = False
 WAGTAILSEARCH_BACKENDS = {"default": {"BACKEND": "wagtail.search.backends.database"}}
 # Our Chinese search (guides/search, cms/search): each app server keeps its own Whoosh index here.

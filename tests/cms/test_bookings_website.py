@@ -118,14 +118,14 @@ def test_a_full_slot_shows_the_reason_on_the_form(browser, slots):
         )
     response = submit(browser, slots[0], page)
     html = response.content.decode()
-    assert response.status_code == 200 and "约满" in html
+    assert response.status_code == 400 and "约满" in html
     assert Booking.objects.count() == slots[0].capacity and Slot.objects.get(pk=slots[0].pk).booked == slots[0].capacity
 
 
 def test_invalid_id_number_is_shown_beside_the_field(browser, slots):
     page = form_page(browser, slots[0]).content.decode()
     response = submit(browser, slots[0], page, id_number="330482198001011234")
-    assert response.status_code == 200 and "校验码" in response.content.decode()
+    assert response.status_code == 400 and "校验码" in response.content.decode()
 
 
 def manage(browser, code, n=1):
