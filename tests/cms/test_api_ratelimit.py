@@ -188,3 +188,35 @@ def test_oversized_form_fields_in_an_upload_are_413(client):
     response = client.post("/api/v1/applications", {"guide": "330482-GA-008", "name": "x" * (1024 * 1024 + 1)})
     assert response.status_code == 413
     assert response.json()["error"]["code"] == "too_large"
+
+
+# --- counted together by every worker ---------------------------------------------------------------
+
+
+def test_every_gunicorn_worker_counts_against_one_budget(database_url, tmp_path, settings):
+    """`make run` serves with several workers; each counting on its own would let through one budget per
+    worker. Sixty lookups from one address are allowed in ten minutes, whichever workers answer them."""
+    import urllib.error
+    import urllib.request
+
+    from tests.support.bookings import RawDatabase
+    from tests.support.servers import gunicorn
+
+    allowed = settings.API_RATE_LIMITS["lookup"]["ip"][0]
+    statuses = []
+    raw = RawDatabase(database_url)
+    try:
+        with gunicorn(database_url, tmp_path, workers=3) as url:
+            for n in range(allowed + 10):
+                request = urllib.request.Request(  # noqa: S310 — our own loopback server
+                    f"{url}/api/v1/bookings/NOSUCH{n:02d}", headers={"X-Id-Number": id_number(900 + n)}
+                )
+                try:
+                    with urllib.request.urlopen(request, timeout=30) as answer:  # noqa: S310
+                        statuses.append(answer.status)
+                except urllib.error.HTTPError as error:
+                    statuses.append(error.code)
+    finally:
+        raw.execute("DELETE FROM core_counter")  # the served database outlives the test on PostgreSQL
+        raw.close()
+    assert statuses.count(404) == allowed and statuses.count(429) == 10, statuses
