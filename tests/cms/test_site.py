@@ -9,6 +9,7 @@ from django.core.management import call_command
 
 from cms.centres.models import CentrePage
 from cms.services.models import GuideIndexPage, ServiceGuidePage
+from guides import clock
 from guides.enums import WindowCategory
 
 pytestmark = pytest.mark.django_db
@@ -129,7 +130,9 @@ def test_statutory_limit_zero_shows_no_percentage(client):
     assert "缩短" not in client.get(page.url).content.decode()
 
 
-def test_centre_page_shows_this_week_with_the_rule_kinds_marked(client):
+def test_centre_page_shows_this_week_with_the_rule_kinds_marked(client, time_machine):
+    # An ordinary week, not one the Spring Festival or Golden Week takes whole.
+    time_machine.move_to(dt.datetime(2026, 12, 8, 10, tzinfo=clock.TZ), tick=False)
     html = client.get("/centres/city/").content.decode()
     assert "本周办公时间" in html and '<table class="week">' in html
     assert html.count('<th scope="col"') >= 8  # the window column and seven days
