@@ -82,11 +82,32 @@ def check_guide(data: Any, file: str = "") -> tuple[Guide | None, list[Problem]]
 def check_catalogue(
     guides: Iterable[tuple[str, Guide]], centre_windows: Mapping[str, set[WindowCategory]] | None = None
 ) -> list[Problem]:
-    """Rules across guides: unique codes and, when `centre_windows` (centre code → its window
-    categories) is given, centres that exist and have a window for the guide's category."""
+    """Rules across guides: unique codes, one English name per department and, when `centre_windows`
+    (centre code → its window categories) is given, centres that exist and have a window for the
+    guide's category."""
     problems = []
     first_file: dict[str, str] = {}
+    english: dict[str, tuple[str, str]] = {}  # department → (its English name, the file that first gave it)
     for file, guide in guides:
+        named = [("department_en", guide.department, guide.department_en)]
+        named += [
+            (f"co_departments_en[{i}]", n, e)
+            for i, (n, e) in enumerate(zip(guide.co_departments, guide.co_departments_en, strict=False))
+        ]
+        for field, name, name_en in named:
+            if not name_en:
+                continue
+            known, where = english.setdefault(name, (name_en, file))
+            if known != name_en:
+                problems.append(
+                    Problem(
+                        file,
+                        guide.code,
+                        field,
+                        f"部门“{name}”的英文名称与 {where} 中的（{known}）不同",
+                        f"department '{name}' has another English name in {where} ({known})",
+                    )
+                )
         if guide.code in first_file:
             problems.append(
                 Problem(

@@ -2,13 +2,12 @@
 
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
-from django.utils import timezone
 from modelcluster.fields import ParentalKey
 from wagtail.admin.panels import FieldPanel, InlinePanel, MultiFieldPanel
 from wagtail.models import Orderable, Page
 
 from cms.centres.forms import CATEGORY_CHOICES, WEEKDAY_CHOICES, CentreAdminForm, JSONCheckboxes, JSONPeriods
-from guides import enums
+from guides import clock, enums
 from guides.centres import CentreKind, RuleKind
 
 
@@ -75,7 +74,7 @@ class CentrePage(Page):
         from cms.services.models import ServiceGuidePage
 
         context = super().get_context(request, *args, **kwargs)
-        today = timezone.localdate()
+        today = clock.today()
         context["today"] = today
         context["week"] = opening.week(self, today)
         context["guides"] = (
@@ -106,6 +105,7 @@ class CentreHourRule(Orderable):
     every_weeks = models.PositiveIntegerField("每几周 every N weeks", default=1)
     rota_start = models.DateField("轮值起始周日 rota start", null=True, blank=True)
     note = models.CharField("说明 note", max_length=255, blank=True)
+    note_en = models.CharField("说明（英文）note (English)", max_length=255, blank=True)
 
     panels = [
         FieldPanel("kind"),
@@ -115,4 +115,5 @@ class CentreHourRule(Orderable):
         FieldPanel("every_weeks"),
         FieldPanel("rota_start"),
         FieldPanel("note"),
+        FieldPanel("note_en"),
     ]

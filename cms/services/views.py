@@ -2,10 +2,10 @@
 
 from django.http import HttpResponse
 from django.shortcuts import render
-from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from cms.services.dashboard import bar_chart, current_report, report_csv
+from guides import clock
 
 
 def _context() -> dict:
@@ -13,7 +13,7 @@ def _context() -> dict:
     return {
         "report": report,
         "chart": bar_chart(report.total),
-        "today": timezone.localdate(),
+        "today": clock.today(),
         "groups": [
             (_("Per window category"), report.categories, "by-category"),
             (_("Per department"), report.departments, "by-department"),
@@ -27,7 +27,7 @@ def dashboard(request):
 
 def dashboard_csv(request):
     response = HttpResponse(report_csv(current_report()), content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = f'attachment; filename="onetrip-metrics-{timezone.localdate():%Y-%m-%d}.csv"'
+    response["Content-Disposition"] = f'attachment; filename="onetrip-metrics-{clock.today():%Y-%m-%d}.csv"'
     return response
 
 

@@ -659,3 +659,13 @@ def test_staggered_hours_are_never_called_lunch_in_english():
 )
 def test_what_counts_as_chinese_in_english_text(text, chinese):
     assert bool(CHINESE.search(text)) is chinese
+
+
+def test_one_department_has_one_english_name_across_files():
+    first, _ = check_guide(copy.deepcopy(BASE), FILE)
+    second, _ = check_guide(changed({"code": "330482-GA-990", "department_en": "Pinghu Police"}), "other.yaml")
+    [problem] = check_catalogue([(FILE, first), ("other.yaml", second)])
+    assert (problem.file, problem.code, problem.field) == ("other.yaml", "330482-GA-990", "department_en")
+    assert FILE in problem.zh and "Pinghu Public Security Bureau" in problem.en
+    unnamed, _ = check_guide(changed({"code": "330482-GA-991", "department_en": DELETE}), "third.yaml")
+    assert check_catalogue([(FILE, first), ("third.yaml", unnamed)]) == []  # no English is no disagreement
