@@ -130,7 +130,7 @@ _CHART_STYLE = (
 
 def bar_chart(card: metrics.Scorecard, chart_id: str = "chart") -> SafeString:
     """Horizontal bars (0–100%) with each target marked: server-rendered SVG, no JavaScript needed."""
-    label_width, bar_width, row, top = 230, 420, 34, 28
+    label_width, bar_width, row, top = 320, 420, 34, 28  # room for the longest English label
     height = top + row * len(card.figures) + 8
     rows = []
     for i, f in enumerate(card.figures):
