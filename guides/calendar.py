@@ -36,6 +36,38 @@ class CalendarEntry:
     name: str
     works_as: int | None = None  # makeup workdays: the weekday whose hours apply (1 = Monday)
     source: Source = Source.OFFICIAL
+    name_en: str = ""
+
+
+# The festivals as the package names them in Chinese, and as they are known in English.
+FESTIVALS_EN = {
+    "元旦": "New Year's Day",
+    "农历除夕": "Spring Festival Eve",
+    "春节": "Spring Festival",
+    "清明节": "Qingming Festival",
+    "劳动节": "Labour Day",
+    "端午节": "Dragon Boat Festival",
+    "中秋节": "Mid-Autumn Festival",
+    "国庆节": "National Day",
+    "春节延长假期": "Spring Festival (extended holiday)",  # 2020, during the epidemic
+    "中国人民抗日战争暨世界反法西斯战争胜利70周年纪念日": (
+        "70th Anniversary of the Victory of the Chinese People's War of Resistance against Japanese Aggression "
+        "and the World Anti-Fascist War"
+    ),
+}
+IN_LIEU = "（补假）"  # a day off in place of a festival that fell on a weekend
+
+
+def festival_en(name: str) -> str:
+    """The English name of a holiday named by the package ("中秋节; 国庆节" when two fall on one day),
+    or "" when a part is unknown, so that an editor sees it is missing."""
+    parts = []
+    for part in name.split("; "):
+        base, in_lieu = (part.removesuffix(IN_LIEU), True) if part.endswith(IN_LIEU) else (part, False)
+        if base not in FESTIVALS_EN:
+            return ""
+        parts.append(FESTIVALS_EN[base] + (" (day off in lieu)" if in_lieu else ""))
+    return " and ".join(parts)
 
 
 def _swaps() -> list[tuple[dt.date, dt.date]]:
@@ -62,17 +94,37 @@ def entries_for_year(year: int) -> list[CalendarEntry]:
     """Holidays and makeup workdays of one year: official where announced, estimated after."""
     if year > last_announced_year():
         days = holidays.China(years=year, observed=False, language="zh_CN")
-        return sorted(CalendarEntry(d, DayKind.HOLIDAY, name, source=Source.ESTIMATED) for d, name in days.items())
+        return sorted(
+            CalendarEntry(d, DayKind.HOLIDAY, name, source=Source.ESTIMATED, name_en=festival_en(name))
+            for d, name in days.items()
+        )
     swaps = _swaps()
     worked_for = {off: work for off, work in swaps}
     entries = []
     for day, name in holidays.China(years=year, language="zh_CN").items():
         if day in worked_for:
-            name = f"调休放假（{_md(worked_for[day])}上班）"
-        entries.append(CalendarEntry(day, DayKind.HOLIDAY, name))
+            work = worked_for[day]
+            entries.append(
+                CalendarEntry(
+                    day,
+                    DayKind.HOLIDAY,
+                    f"调休放假（{_md(work)}上班）",
+                    name_en=f"Day off (worked instead on {_md_en(work)})",
+                )
+            )
+        else:
+            entries.append(CalendarEntry(day, DayKind.HOLIDAY, name, name_en=festival_en(name)))
     for off, work in swaps:
         if work.year == year:
-            entries.append(CalendarEntry(work, DayKind.MAKEUP_WORKDAY, f"调休上班（{_md(off)}放假）", off.isoweekday()))
+            entries.append(
+                CalendarEntry(
+                    work,
+                    DayKind.MAKEUP_WORKDAY,
+                    f"调休上班（{_md(off)}放假）",
+                    off.isoweekday(),
+                    name_en=f"Working day (in exchange for {_md_en(off)} off)",
+                )
+            )
     return sorted(entries)
 
 
@@ -80,10 +132,20 @@ def _md(day: dt.date) -> str:
     return f"{day.month}月{day.day}日"
 
 
+_MONTHS_EN = (
+    "January February March April May June July August September October November December".split()  # noqa: SIM905
+)
+
+
+def _md_en(day: dt.date) -> str:
+    return f"{day.day} {_MONTHS_EN[day.month - 1]}"  # not %B, which follows the process's locale
+
+
 def calendar_from(entries: list[CalendarEntry]) -> Calendar:
     return Calendar(
         holidays={e.date: e.name for e in entries if e.kind is DayKind.HOLIDAY},
         makeup_workdays={e.date: e.works_as or 1 for e in entries if e.kind is DayKind.MAKEUP_WORKDAY},
+        holidays_en={e.date: e.name_en for e in entries if e.kind is DayKind.HOLIDAY and e.name_en},
     )
 
 

@@ -26,7 +26,7 @@ class CentreKind(StrEnum):
 
 class RuleKind(StrEnum):
     REGULAR = "regular"
-    STAGGERED = "staggered"  # 错时: e.g. open over lunch
+    STAGGERED = "staggered"  # 错时: e.g. open through midday
     EXTENDED = "extended"  # 延时: e.g. evenings
     SUNDAY_ROTA = "sunday_rota"  # 周日轮值
 
@@ -48,6 +48,7 @@ class HourRule(_Strict):
     every_weeks: int = Field(default=1, ge=1)
     rota_start: dt.date | None = None
     note: str = ""
+    note_en: str = ""
 
     @field_validator("weekdays")
     @classmethod

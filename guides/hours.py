@@ -36,6 +36,7 @@ class Period:
     end: dt.time
     kind: RuleKind = field(compare=False)
     note: str = field(default="", compare=False)
+    note_en: str = field(default="", compare=False)
 
     def label(self) -> str:
         return f"{self.start:%H:%M}-{self.end:%H:%M}"
@@ -43,10 +44,12 @@ class Period:
 
 @dataclass(frozen=True)
 class Calendar:
-    """The city calendar: public holidays (date → name) and makeup workdays (date → weekday whose hours apply)."""
+    """The city calendar: public holidays (date → name, and its English name where known) and makeup
+    workdays (date → weekday whose hours apply)."""
 
     holidays: Mapping[dt.date, str] = field(default_factory=dict)
     makeup_workdays: Mapping[dt.date, Weekday] = field(default_factory=dict)
+    holidays_en: Mapping[dt.date, str] = field(default_factory=dict)
 
     def __post_init__(self):
         both = set(self.holidays) & set(self.makeup_workdays)
@@ -56,6 +59,7 @@ class Calendar:
             raise ValueError("a makeup workday works as a weekday from 1 (Monday) to 5 (Friday)")
         object.__setattr__(self, "holidays", MappingProxyType(dict(self.holidays)))
         object.__setattr__(self, "makeup_workdays", MappingProxyType(dict(self.makeup_workdays)))
+        object.__setattr__(self, "holidays_en", MappingProxyType(dict(self.holidays_en)))
 
 
 NO_CALENDAR = Calendar()
@@ -69,6 +73,7 @@ class Closure:
     end: dt.date
     categories: frozenset[WindowCategory] = frozenset()
     reason: str = ""
+    reason_en: str = ""
 
     def __post_init__(self):
         if self.end < self.start:
@@ -87,6 +92,8 @@ class DayHours:
     makeup_workday: Weekday | None  # the weekday whose hours apply on this 调休 day
     categories: Mapping[WindowCategory, tuple[Period, ...]]
     closed: Mapping[WindowCategory, str]  # categories shut by a closure → its reason
+    holiday_en: str | None = None
+    closed_en: Mapping[WindowCategory, str] = field(default_factory=dict)  # … → its reason in English
 
     @property
     def is_open(self) -> bool:
@@ -146,9 +153,9 @@ def merge(pieces: Iterable[Period]) -> tuple[Period, ...]:
         best = min(covering, key=lambda p: KIND_PRIORITY.index(p.kind))
         last = merged[-1] if merged else None
         if last and last.end == start and last.kind is best.kind and last.note == best.note:
-            merged[-1] = Period(last.start, end, best.kind, best.note)
+            merged[-1] = Period(last.start, end, best.kind, best.note, best.note_en)
         else:
-            merged.append(Period(start, end, best.kind, best.note))
+            merged.append(Period(start, end, best.kind, best.note, best.note_en))
     return tuple(merged)
 
 
@@ -168,7 +175,7 @@ def periods_on(
         if _rule_covers(rule, centre, category) and rule_applies(rule, day, weekday):
             for text in rule.periods:
                 start, end = parse_period(text)
-                pieces.append(Period(start, end, rule.kind, rule.note))
+                pieces.append(Period(start, end, rule.kind, rule.note, rule.note_en))
     return merge(pieces)
 
 
@@ -176,17 +183,19 @@ def day_hours(
     centre: Centre, day: dt.date, calendar: Calendar = NO_CALENDAR, closures: Iterable[Closure] = ()
 ) -> DayHours:
     closures = list(closures)
-    closed = {}
+    closed, closed_en = {}, {}
     for category in centre.windows:
-        reason = next((c.reason for c in closures if c.covers(day, category)), None)
-        if reason is not None:
-            closed[category] = reason
+        closure = next((c for c in closures if c.covers(day, category)), None)
+        if closure is not None:
+            closed[category], closed_en[category] = closure.reason, closure.reason_en
     return DayHours(
         date=day,
         holiday=calendar.holidays.get(day),
         makeup_workday=calendar.makeup_workdays.get(day),
         categories={c: periods_on(centre, day, c, calendar, closures) for c in centre.windows},
         closed=closed,
+        holiday_en=calendar.holidays_en.get(day),
+        closed_en=closed_en,
     )
 
 

@@ -13,6 +13,8 @@ Every metric is a plain function of a list of guides, so the dashboard, its CSV 
 - online: share with online application, target 100% ("所有事项原则上开通网上申请").
 - multi_centre: share handled at two or more centres (同城通办), target ≥ 50%.
 - express: share whose certificate can be sent by express (快递送达); the plan sets no figure.
+- translated: share of guides fully in English (no `guides.validate.untranslated` warning), for the
+  foreign residents and investors of the development zones; the plan sets no figure.
 """
 
 from collections.abc import Callable, Iterable, Sequence
@@ -21,6 +23,7 @@ from fractions import Fraction
 
 from guides.enums import WindowCategory
 from guides.schema import Guide
+from guides.validate import untranslated
 
 
 @dataclass(frozen=True)
@@ -136,6 +139,10 @@ METRICS: tuple[tuple[Metric, Callable[[Sequence[Guide]], tuple]], ...] = (
     (
         Metric("express", "快递送达事项占比", "Items with express delivery", None, "share"),
         lambda gs: _share(gs, lambda g: g.channels.express),
+    ),
+    (
+        Metric("translated", "英文译文完整的事项占比", "Items fully translated into English", None, "share"),
+        lambda gs: _share(gs, lambda g: not untranslated(g)),
     ),
 )
 

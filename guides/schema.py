@@ -3,6 +3,10 @@
 The models check shape and types only; the rules between fields (committed ≤ statutory, 容缺 vs
 required, …) live in `guides.validate`, so every broken rule gets a bilingual message there.
 Field order here is the order of the catalogue YAML and of `export_guides`.
+
+Every text a citizen reads has an English field beside it, `<field>_en` (lists: `<field>_en` holds
+the English of each item, in the same order). They may be empty, so that a new guide can be
+published in Chinese first; `guides.validate.untranslated` lists what still needs English.
 """
 
 import datetime as dt
@@ -38,8 +42,11 @@ class Material(_Strict):
     from_licence_library: bool = False  # 免提交: fetched from the e-licence library
     source: MaterialSource = MaterialSource.APPLICANT
     blank_form: str = ""  # name or link of the blank form, if there is one
+    blank_form_en: str = ""
     sample: str = ""
+    sample_en: str = ""
     notes: str = ""
+    notes_en: str = ""
 
 
 class Step(_Strict):
@@ -48,7 +55,9 @@ class Step(_Strict):
     name: str = Field(min_length=1)
     name_en: str = ""
     actor: str = Field(min_length=1)
+    actor_en: str = ""
     action: str = ""
+    action_en: str = ""
     days: int = Field(default=0, ge=0)
 
 
@@ -63,9 +72,12 @@ class SpecialProcedure(_Strict):
 
 class FeeItem(_Strict):
     name: str = Field(min_length=1)
+    name_en: str = ""
     amount: Decimal = Field(ge=0)  # yuan
     unit: str = "件"
+    unit_en: str = ""  # "card", "copy": the English reads "¥20 per card"
     basis: str = ""  # 收费依据
+    basis_en: str = ""
 
 
 class Fees(_Strict):
@@ -79,12 +91,14 @@ class Result(_Strict):
     certificate: str = Field(min_length=1)
     certificate_en: str = ""
     validity: str = ""
+    validity_en: str = ""
     delivery: list[Delivery] = Field(min_length=1)
 
 
 class Channels(_Strict):
     visits: int = Field(ge=0)  # 到现场次数: 0 = 不用跑, 1 = 最多跑一次
     visits_reason: str = ""
+    visits_reason_en: str = ""
     online: bool
     online_depth: OnlineDepth = OnlineDepth.NONE
     appointment: bool = True
@@ -100,7 +114,9 @@ class Contact(_Strict):
 
 class Faq(_Strict):
     question: str = Field(min_length=1)
+    question_en: str = ""
     answer: str = Field(min_length=1)
+    answer_en: str = ""
 
 
 class Guide(_Strict):
@@ -114,14 +130,19 @@ class Guide(_Strict):
     item_type: ItemType
     category: WindowCategory
     department: str = Field(min_length=1)
+    department_en: str = ""
     co_departments: list[str] = []
+    co_departments_en: list[str] = []
     service_object: ServiceObject
     legal_basis: list[str] = Field(min_length=1)
+    legal_basis_en: list[str] = []
     status: GuideStatus = GuideStatus.ACTIVE
     effective_date: dt.date
     keywords: list[str] = []
     conditions: list[str] = Field(min_length=1)
+    conditions_en: list[str] = []
     prohibitions: list[str] = []
+    prohibitions_en: list[str] = []
     materials: list[Material] = []
     steps: list[Step] = Field(min_length=1)
     special_procedures: list[SpecialProcedure] = []

@@ -2,18 +2,26 @@
 
 `check_guide(data)` checks one guide as parsed from YAML; `check_catalogue(files)` adds the rules
 that span files (unique codes, known centres). Both return a list of `Problem`, empty when valid.
+`untranslated(guide)` lists the texts that still lack English, as warnings (`Untranslated`): they do
+not stop a guide from being imported or published, but editors see them and the dashboard counts them.
 """
 
+import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
 from pydantic import ValidationError
 
+from guides.centres import Centre
 from guides.enums import Delivery, MaterialSource, Necessity, OnlineDepth, WindowCategory
 from guides.schema import Guide
 
 HOTLINE = "12345"
+# Han characters, CJK punctuation and full-width forms: none of them belongs in an English text.
+CHINESE = re.compile(r"[\u3000-\u303f\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\uff00-\uffef]")
+# Lists whose `<name>_en` holds the English of each item, in the same order.
+TRANSLATED_LISTS = ("co_departments", "legal_basis", "conditions", "prohibitions")
 
 
 @dataclass(frozen=True)
@@ -28,6 +36,15 @@ class Problem:
 
     def __str__(self) -> str:
         return f"{self.file}: {self.code}: {self.field or '-'}: {self.zh} / {self.en}"
+
+
+@dataclass(frozen=True)
+class Untranslated(Problem):
+    """A warning, not an error: a text citizens read that has no English yet, or whose English still
+    holds Chinese. `field` names the English field, e.g. `materials[0].notes_en`."""
+
+    def __str__(self) -> str:
+        return f"{self.file}: {self.code}: {self.field}: 警告 warning: {self.zh} / {self.en}"
 
 
 class InvalidGuide(ValueError):
@@ -65,11 +82,32 @@ def check_guide(data: Any, file: str = "") -> tuple[Guide | None, list[Problem]]
 def check_catalogue(
     guides: Iterable[tuple[str, Guide]], centre_windows: Mapping[str, set[WindowCategory]] | None = None
 ) -> list[Problem]:
-    """Rules across guides: unique codes and, when `centre_windows` (centre code → its window
-    categories) is given, centres that exist and have a window for the guide's category."""
+    """Rules across guides: unique codes, one English name per department and, when `centre_windows`
+    (centre code → its window categories) is given, centres that exist and have a window for the
+    guide's category."""
     problems = []
     first_file: dict[str, str] = {}
+    english: dict[str, tuple[str, str]] = {}  # department → (its English name, the file that first gave it)
     for file, guide in guides:
+        named = [("department_en", guide.department, guide.department_en)]
+        named += [
+            (f"co_departments_en[{i}]", n, e)
+            for i, (n, e) in enumerate(zip(guide.co_departments, guide.co_departments_en, strict=False))
+        ]
+        for field, name, name_en in named:
+            if not name_en:
+                continue
+            known, where = english.setdefault(name, (name_en, file))
+            if known != name_en:
+                problems.append(
+                    Problem(
+                        file,
+                        guide.code,
+                        field,
+                        f"部门“{name}”的英文名称与 {where} 中的（{known}）不同",
+                        f"department '{name}' has another English name in {where} ({known})",
+                    )
+                )
         if guide.code in first_file:
             problems.append(
                 Problem(
@@ -91,6 +129,56 @@ def check_catalogue(
                 continue
             problems.append(Problem(file, guide.code, f"centres[{i}]", zh, en))
     return problems
+
+
+def untranslated(guide: Guide, file: str = "") -> list[Untranslated]:
+    """Every Chinese text of the guide without English, and every English text with Chinese in it."""
+    return _untranslated(_translation_pairs(guide), guide.code, file)
+
+
+def untranslated_centre(centre: Centre, file: str = "") -> list[Untranslated]:
+    """The same check for a centre: its name, address and the notes of its hour rules."""
+    pairs = [("name_en", centre.name, centre.name_en), ("address_en", centre.address, centre.address_en)]
+    pairs += [(f"hours[{i}].note_en", rule.note, rule.note_en) for i, rule in enumerate(centre.hours)]
+    return _untranslated(pairs, centre.code, file)
+
+
+def _untranslated(pairs: Iterable[tuple[str, str, str]], code: str, file: str) -> list[Untranslated]:
+    out = []
+    for field, zh, en in pairs:
+        if zh and not en:
+            shown = zh if len(zh) <= 30 else zh[:29] + "…"
+            out.append(Untranslated(file, code, field, f"缺少英文：“{shown}”", f"no English for “{shown}”"))
+        elif CHINESE.search(en):
+            zh, en = "英文内容中有中文字符", "the English text contains Chinese characters"
+            out.append(Untranslated(file, code, field, zh, en))
+    return out
+
+
+def _translation_pairs(g: Guide) -> Iterable[tuple[str, str, str]]:
+    """(English field's path, Chinese text, English text) for every text of the guide."""
+    yield "name_en", g.name, g.name_en
+    yield "summary_en", g.summary, g.summary_en
+    yield "department_en", g.department, g.department_en
+    for name in TRANSLATED_LISTS:
+        english = getattr(g, f"{name}_en")
+        for i, zh in enumerate(getattr(g, name)):
+            yield f"{name}_en[{i}]", zh, english[i] if i < len(english) else ""
+    rows = {
+        "materials": ("name", "blank_form", "sample", "notes"),
+        "steps": ("name", "actor", "action"),
+        "special_procedures": ("name",),
+        "fees.items": ("name", "unit", "basis"),
+        "faq": ("question", "answer"),
+    }
+    for path, fields in rows.items():
+        items = g.fees.items if path == "fees.items" else getattr(g, path)
+        for i, row in enumerate(items):
+            for f in fields:
+                yield f"{path}[{i}].{f}_en", getattr(row, f), getattr(row, f"{f}_en")
+    yield "result.certificate_en", g.result.certificate, g.result.certificate_en
+    yield "result.validity_en", g.result.validity, g.result.validity_en
+    yield "channels.visits_reason_en", g.channels.visits_reason, g.channels.visits_reason_en
 
 
 def _raw_rules(data: Mapping) -> Iterable[tuple[str, str, str]]:
@@ -154,6 +242,14 @@ def _rules(g: Guide) -> Iterable[tuple[str, str, str]]:
                 f"materials[{i}].necessity",
                 f"“{m.name}”为免提交材料，无需容缺",
                 f"'{m.name}' comes from the e-licence library, so it cannot be deferred",
+            )
+    for name in TRANSLATED_LISTS:
+        chinese, english = getattr(g, name), getattr(g, f"{name}_en")
+        if len(english) > len(chinese):
+            yield (
+                f"{name}_en",
+                f"英文条目（{len(english)}条）多于中文条目（{len(chinese)}条）",
+                f"{len(english)} English items for {len(chinese)} Chinese ones",
             )
     if g.fees.free and g.fees.items:
         yield ("fees.items", "标为免费却列有收费项目", "marked free but lists fee items")

@@ -110,6 +110,7 @@ def _rule(data: dict) -> dict:
         "every_weeks": data.get("every_weeks") or 1,
         "rota_start": data.get("rota_start"),
         "note": data.get("note") or "",
+        "note_en": data.get("note_en") or "",
     }
 
 

@@ -105,6 +105,7 @@ class CentreHourRule(Orderable):
     every_weeks = models.PositiveIntegerField("每几周 every N weeks", default=1)
     rota_start = models.DateField("轮值起始周日 rota start", null=True, blank=True)
     note = models.CharField("说明 note", max_length=255, blank=True)
+    note_en = models.CharField("说明（英文）note (English)", max_length=255, blank=True)
 
     panels = [
         FieldPanel("kind"),
@@ -114,4 +115,5 @@ class CentreHourRule(Orderable):
         FieldPanel("every_weeks"),
         FieldPanel("rota_start"),
         FieldPanel("note"),
+        FieldPanel("note_en"),
     ]

@@ -27,6 +27,8 @@ class Today:
     next_opening: dt.datetime | None  # when it is closed now
     holiday: str | None
     closure: str | None  # the reason, when a closure shuts this category today
+    holiday_en: str | None = None
+    closure_en: str | None = None
 
 
 def _hours(page: CentrePage, first: dt.date, last: dt.date) -> CentreHours | None:
@@ -50,18 +52,21 @@ def today(page: CentrePage, category: WindowCategory, now: dt.datetime) -> Today
         next_opening=None if status.open else status.next_opening,
         holiday=day_hours.holiday,
         closure=day_hours.closed.get(category),
+        holiday_en=day_hours.holiday_en,
+        closure_en=day_hours.closed_en.get(category),
     )
 
 
 def week(page: CentrePage, day: dt.date) -> dict | None:
-    """The week holding `day`: its seven `DayHours`, and per category seven (periods, closure reason) cells."""
+    """The week holding `day`: its seven `DayHours`, and per category seven (periods, closure reason,
+    reason in English) cells."""
     monday, sunday = hours.week_of(day)
     source = _hours(page, monday, sunday)
     if source is None:
         return None
     days = source.days(monday, sunday)
     rows = [
-        (category, [(d.categories[category], d.closed.get(category)) for d in days])
+        (category, [(d.categories[category], d.closed.get(category), d.closed_en.get(category)) for d in days])
         for category in WindowCategory
         if category in source.centre.windows
     ]

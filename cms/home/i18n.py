@@ -17,6 +17,12 @@ def language() -> str:
     return code if code in BABEL_LOCALES else settings.LANGUAGE_CODE
 
 
+def pick(zh: str, en: str) -> str:
+    """One text of a pair of content fields (`name` / `name_en`) for the active language: the English
+    when the visitor reads English and there is some, else the Chinese."""
+    return en if language() == "en" and en else zh
+
+
 def long_date(day: dt.date) -> str:
     return format_date(day, LONG_DATE[language()], locale=BABEL_LOCALES[language()])
 

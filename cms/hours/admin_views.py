@@ -24,7 +24,7 @@ class CalendarDayForm(WagtailAdminModelForm):
 
     class Meta:
         model = CalendarDay
-        fields = ["date", "kind", "name", "works_as"]
+        fields = ["date", "kind", "name", "name_en", "works_as"]
 
     def save(self, commit=True):
         self.instance.source = Source.EDITOR  # a prefill never overwrites what an editor touched
@@ -45,7 +45,7 @@ class ClosureForm(WagtailAdminModelForm):
 
     class Meta:
         model = Closure
-        fields = ["centre", "categories", "start_date", "end_date", "reason"]
+        fields = ["centre", "categories", "start_date", "end_date", "reason", "reason_en"]
 
 
 def _hits(instance):

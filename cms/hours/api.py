@@ -62,6 +62,7 @@ class Rule(Schema):
     every_weeks: int
     rota_start: dt.date | None
     note: str
+    note_en: str
 
 
 class CentreDetail(CentreItem):
@@ -73,6 +74,7 @@ class PeriodOut(Schema):
     end: dt.datetime
     kind: RuleKind
     note: str
+    note_en: str
 
 
 class CategoryHours(Schema):
@@ -81,6 +83,7 @@ class CategoryHours(Schema):
     open: bool
     periods: list[PeriodOut]
     closure: str | None = Field(description="reason, when a closure shuts this category")
+    closure_en: str | None = Field(description="the reason in English (empty when the editor gave none)")
 
 
 class DayOut(Schema):
@@ -88,6 +91,7 @@ class DayOut(Schema):
     weekday: int
     open: bool
     holiday: str | None
+    holiday_en: str | None
     makeup_workday: bool
     works_as: int | None = Field(description="on a makeup workday, the weekday whose hours it keeps")
     categories: list[CategoryHours]
@@ -158,6 +162,7 @@ def _period(day: dt.date, period: Period) -> dict:
         "end": at_local(day, period.end),
         "kind": period.kind,
         "note": period.note,
+        "note_en": period.note_en,
     }
 
 
@@ -202,6 +207,7 @@ def centre_hours_between(request, code: str, query: Query[HoursQuery]):
                 "weekday": day.date.isoweekday(),
                 "open": day.is_open,
                 "holiday": day.holiday,
+                "holiday_en": day.holiday_en,
                 "makeup_workday": day.makeup_workday is not None,
                 "works_as": day.makeup_workday,
                 "categories": [
@@ -211,6 +217,7 @@ def centre_hours_between(request, code: str, query: Query[HoursQuery]):
                         "open": bool(periods),
                         "periods": [_period(day.date, p) for p in periods],
                         "closure": day.closed.get(category),
+                        "closure_en": day.closed_en.get(category),
                     }
                     for category, periods in day.categories.items()
                 ],

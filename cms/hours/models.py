@@ -25,6 +25,7 @@ class CalendarDay(models.Model):
         choices=_choices(DayKind, {DayKind.HOLIDAY: "放假 holiday", DayKind.MAKEUP_WORKDAY: "调休上班 makeup workday"}),
     )
     name = models.CharField("名称 name", max_length=100)
+    name_en = models.CharField("英文名称 English name", max_length=200, blank=True)
     works_as = models.PositiveSmallIntegerField(
         "按星期几上班 works as",
         choices=WEEKDAYS,
@@ -85,6 +86,7 @@ class Closure(models.Model):
     start_date = models.DateField("开始日期 first day")
     end_date = models.DateField("结束日期 last day")
     reason = models.CharField("原因 reason", max_length=200)
+    reason_en = models.CharField("原因（英文）reason (English)", max_length=200, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 

@@ -12,6 +12,8 @@ def prefill(years: list[int], model=None) -> dict[str, int]:
     if model is None:
         from cms.hours.models import CalendarDay as model
     counts = {"created": 0, "updated": 0, "removed": 0, "kept": 0}
+    # An early migration's historical model may lack later fields (name_en): fill only what it has.
+    fields = {f.name for f in model._meta.get_fields()}
     for year in years:
         entries: dict = {e.date: e for e in entries_for_year(year)}
         existing = {d.date: d for d in model.objects.filter(date__year=year)}
@@ -24,7 +26,7 @@ def prefill(years: list[int], model=None) -> dict[str, int]:
                 counts["removed"] += 1
         for day, entry in entries.items():
             row = existing.get(day)
-            values = _values(entry)
+            values = {key: value for key, value in _values(entry).items() if key in fields}
             if row is None:
                 model.objects.create(date=day, **values)
                 counts["created"] += 1
@@ -37,4 +39,10 @@ def prefill(years: list[int], model=None) -> dict[str, int]:
 
 
 def _values(entry: CalendarEntry) -> dict:
-    return {"kind": entry.kind.value, "name": entry.name, "works_as": entry.works_as, "source": entry.source.value}
+    return {
+        "kind": entry.kind.value,
+        "name": entry.name,
+        "name_en": entry.name_en,
+        "works_as": entry.works_as,
+        "source": entry.source.value,
+    }

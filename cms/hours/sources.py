@@ -23,13 +23,16 @@ def calendar_between(first: dt.date, last: dt.date) -> hours.Calendar:
     return hours.Calendar(
         holidays={d.date: d.name for d in days if d.kind == DayKind.HOLIDAY},
         makeup_workdays={d.date: d.works_as for d in days if d.kind == DayKind.MAKEUP_WORKDAY},
+        holidays_en={d.date: d.name_en for d in days if d.kind == DayKind.HOLIDAY and d.name_en},
     )
 
 
 def closures_between(page: CentrePage, first: dt.date, last: dt.date) -> list[hours.Closure]:
     rows = Closure.objects.filter(centre=page, start_date__lte=last, end_date__gte=first)
     return [
-        hours.Closure(r.start_date, r.end_date, frozenset(WindowCategory(c) for c in r.categories), r.reason)
+        hours.Closure(
+            r.start_date, r.end_date, frozenset(WindowCategory(c) for c in r.categories), r.reason, r.reason_en
+        )
         for r in rows
     ]
 

@@ -17,11 +17,12 @@ class CalendarDayViewSet(ModelViewSet):
         "date",
         "kind",
         "name",
+        "name_en",
         "works_as",
         Column("source", label="来源 source", accessor="get_source_display"),
     ]
     list_filter = ["kind", "source"]
-    search_fields = ["name"]
+    search_fields = ["name", "name_en"]
     ordering = ["-date"]
 
     def get_form_class(self, for_update=False):

@@ -24,8 +24,11 @@ class GuideListItem(Schema):
     name_en: str
     category: str
     category_slug: str
+    category_en: str
     department: str
+    department_en: str
     summary: str
+    summary_en: str
     immediate: bool
     visits: int
     online: bool
@@ -101,8 +104,11 @@ def list_guides(request, filters: Query[GuideFilters]):
             "name_en": p.name_en,
             "category": p.category,
             "category_slug": WindowCategory(p.category).slug,
+            "category_en": WindowCategory(p.category).label_en,
             "department": p.department.name,
+            "department_en": p.department.name_en,
             "summary": p.summary,
+            "summary_en": p.summary_en,
             "immediate": p.immediate,
             "visits": p.channels_visits,
             "online": p.channels_online,

@@ -10,8 +10,9 @@ from fractions import Fraction
 
 from django.utils.html import format_html, format_html_join
 from django.utils.safestring import SafeString
-from django.utils.translation import get_language
+from django.utils.translation import gettext as _
 
+from cms.home.i18n import pick
 from cms.services.models import Department, ServiceGuidePage
 from cms.services.standard import guide_from_page
 from guides import metrics
@@ -129,13 +130,12 @@ _CHART_STYLE = (
 
 def bar_chart(card: metrics.Scorecard, chart_id: str = "chart") -> SafeString:
     """Horizontal bars (0–100%) with each target marked: server-rendered SVG, no JavaScript needed."""
-    english = (get_language() or "").startswith("en")
-    label_width, bar_width, row, top = 230, 420, 34, 28
+    label_width, bar_width, row, top = 320, 420, 34, 28  # room for the longest English label
     height = top + row * len(card.figures) + 8
     rows = []
     for i, f in enumerate(card.figures):
         y = top + i * row
-        label = f.metric.en if english else f.metric.zh
+        label = pick(f.metric.zh, f.metric.en)
         value = 0.0 if f.value is None else max(0.0, min(1.0, float(f.value)))
         status = {True: "met", False: "missed", None: "none"}[f.met]
         shown = "—" if f.value is None else f"{f.percent:.1f}%"
@@ -167,8 +167,8 @@ def bar_chart(card: metrics.Scorecard, chart_id: str = "chart") -> SafeString:
                 shown,
             )
         )
-    title = "Reform metrics against their targets" if english else "改革指标与目标对比"
-    legend = "Bars: share or cut achieved; vertical lines: targets." if english else "条形为实际比例，竖线为目标值。"
+    title = _("Reform metrics against their targets")
+    legend = _("Bars: share or cut achieved; vertical lines: targets.")
     return format_html(
         '<svg class="chart" role="img" aria-labelledby="{0}-title {0}-desc" viewBox="0 0 {1} {2}" '
         'xmlns="http://www.w3.org/2000/svg"><title id="{0}-title">{3}</title><desc id="{0}-desc">{4}</desc>'

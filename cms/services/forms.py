@@ -93,11 +93,12 @@ class GuideAdminForm(WagtailAdminPageForm):
         if "title" in flat:
             data["name"] = flat.pop("title")
         if flat.get("department") is not None:
-            data["department"] = flat.pop("department").name
+            department = flat.pop("department")
+            data["department"], data["department_en"] = department.name, department.name_en
         # A row whose choice has an error keeps its place (as "") so later rows keep their index.
-        data["co_departments"] = [
-            getattr(f.cleaned_data.get("department"), "name", "") for f in rows["co_department_links"]
-        ]
+        co_departments = [f.cleaned_data.get("department") for f in rows["co_department_links"]]
+        data["co_departments"] = [getattr(d, "name", "") for d in co_departments]
+        data["co_departments_en"] = standard.english_names(d for d in co_departments if d is not None)
         data["centres"] = [getattr(f.cleaned_data.get("centre"), "code", "") for f in rows["centre_links"]]
         data["fees"] = {"items": [_row(f, "fee_items") for f in rows["fee_items"]]}
         if "fees_free" in flat:

@@ -12,9 +12,10 @@ from django.db import transaction
 from cms.centres.models import CentrePage
 from cms.home.site import ensure_site_tree
 from cms.services.models import Department, GuideIndexPage, ServiceGuidePage
-from cms.services.standard import apply_guide, guide_from_page
+from cms.services.standard import apply_guide, english_names, guide_from_page
 from guides.enums import WindowCategory
 from guides.files import check_files, dump_guide, guide_paths
+from guides.schema import Guide
 from guides.validate import InvalidGuide
 
 
@@ -30,8 +31,7 @@ def import_guides(paths: Iterable[Path]) -> dict[str, int]:
     with transaction.atomic():
         ensure_site_tree()
         indexes = {i.category: i for i in GuideIndexPage.objects.all()}
-        names = {g.department for g in guides} | {n for g in guides for n in g.co_departments}
-        departments = {n: Department.objects.get_or_create(name=n)[0] for n in sorted(names)}
+        departments = _departments(guides)
         for guide in guides:
             page = ServiceGuidePage.objects.filter(code=guide.code).first()
             index = indexes[guide.category.value]
@@ -40,7 +40,7 @@ def import_guides(paths: Iterable[Path]) -> dict[str, int]:
                 apply_guide(page, guide, departments, centres)
                 index.add_child(instance=page)
                 counts["created"] += 1
-            elif guide_from_page(page) == guide:
+            elif guide_from_page(page) == _with_department_english(guide, departments):
                 counts["unchanged"] += 1
                 continue
             else:
@@ -51,6 +51,32 @@ def import_guides(paths: Iterable[Path]) -> dict[str, int]:
                 counts["updated"] += 1
             page.save_revision().publish()
     return counts
+
+
+def _departments(guides: list[Guide]) -> dict[str, Department]:
+    """The departments the guides name, created if new; an English name given in a file is stored
+    on its department (a file without one leaves the department's as it is)."""
+    english = {g.department: g.department_en for g in guides if g.department_en}
+    english |= {n: e for g in guides for n, e in zip(g.co_departments, g.co_departments_en, strict=False) if e}
+    names = {g.department for g in guides} | {n for g in guides for n in g.co_departments}
+    departments = {}
+    for name in sorted(names):
+        department = Department.objects.get_or_create(name=name)[0]
+        if english.get(name, department.name_en) != department.name_en:
+            department.name_en = english[name]
+            department.save(update_fields=["name_en"])
+        departments[name] = department
+    return departments
+
+
+def _with_department_english(guide: Guide, departments: dict[str, Department]) -> Guide:
+    """The guide as its page will read: departments' English names come from the departments."""
+    return guide.model_copy(
+        update={
+            "department_en": departments[guide.department].name_en,
+            "co_departments_en": english_names(departments[n] for n in guide.co_departments),
+        }
+    )
 
 
 def export_guides(directory: Path) -> int:

@@ -58,7 +58,7 @@ LABELS = {
 }
 # Short marks for the cells of a week table, next to the colour (which alone would not do, WCAG 1.4.1).
 SHORT_KIND = {
-    RuleKind.STAGGERED: pgettext_lazy("hour rule, short", "lunch"),
+    RuleKind.STAGGERED: pgettext_lazy("hour rule, short", "midday"),
     RuleKind.EXTENDED: pgettext_lazy("hour rule, short", "evening"),
     RuleKind.SUNDAY_ROTA: pgettext_lazy("hour rule, short", "rota"),
 }

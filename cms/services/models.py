@@ -21,9 +21,16 @@ def _choices(enum) -> list[tuple[str, str]]:
     return [(member.value, member.value) for member in enum]
 
 
-def _text_list(label: str) -> StreamField:
+def _text_list(label: str, help_text: str = "") -> StreamField:
     """An ordered list of plain sentences (legal bases, conditions, …), one block each."""
-    return StreamField([("item", blocks.CharBlock(label=label, max_length=1000))], blank=True, verbose_name=label)
+    return StreamField(
+        [("item", blocks.CharBlock(label=label, max_length=1000))], blank=True, verbose_name=label, help_text=help_text
+    )
+
+
+def _english_list(label: str) -> StreamField:
+    """The English of a `_text_list`: item N translates item N of the Chinese list."""
+    return _text_list(label, "与中文逐条对应，顺序相同 / one item per Chinese item, in the same order")
 
 
 class Department(models.Model):
@@ -58,8 +65,9 @@ class GuideIndexPage(Page):
         "窗口类别 window category", max_length=20, choices=_choices(enums.WindowCategory), unique=True
     )
     intro = models.TextField("简介 introduction", blank=True)
+    intro_en = models.TextField("英文简介 English introduction", blank=True)
 
-    content_panels = Page.content_panels + [FieldPanel("category"), FieldPanel("intro")]
+    content_panels = Page.content_panels + [FieldPanel("category"), FieldPanel("intro"), FieldPanel("intro_en")]
 
     parent_page_types = ["home.HomePage"]
     subpage_types = ["services.ServiceGuidePage"]
@@ -95,11 +103,14 @@ class ServiceGuidePage(Page):
     department = models.ForeignKey(Department, on_delete=models.PROTECT, related_name="guides", verbose_name="实施机构")
     service_object = models.CharField("服务对象 service object", max_length=10, choices=_choices(enums.ServiceObject))
     legal_basis = _text_list("设定依据 legal basis")
+    legal_basis_en = _english_list("设定依据（英文）legal basis in English")
     status = models.CharField("状态 status", max_length=10, choices=_choices(enums.GuideStatus), default="active")
     effective_date = models.DateField("生效日期 effective date")
     keywords = _text_list("关键词 keywords")
     conditions = _text_list("受理条件 conditions")
+    conditions_en = _english_list("受理条件（英文）conditions in English")
     prohibitions = _text_list("禁止性要求 prohibitions")
+    prohibitions_en = _english_list("禁止性要求（英文）prohibitions in English")
     statutory_days = models.PositiveIntegerField("法定办结时限（工作日）statutory days")
     committed_days = models.PositiveIntegerField("承诺办结时限（工作日）committed days")
     immediate = models.BooleanField("即办件 done on the spot", default=False)
@@ -107,9 +118,11 @@ class ServiceGuidePage(Page):
     result_certificate = models.CharField("办理结果 certificate", max_length=255)
     result_certificate_en = models.CharField("办理结果（英文）certificate (English)", max_length=255, blank=True)
     result_validity = models.CharField("有效期 validity", max_length=255, blank=True)
+    result_validity_en = models.CharField("有效期（英文）validity (English)", max_length=255, blank=True)
     result_delivery = models.JSONField("送达方式 delivery", default=list)
     channels_visits = models.PositiveIntegerField("到现场次数 visits", default=1)
     channels_visits_reason = models.CharField("多次到现场的理由 reason for more visits", max_length=255, blank=True)
+    channels_visits_reason_en = models.CharField("理由（英文）reason (English)", max_length=255, blank=True)
     channels_online = models.BooleanField("网上申请 online application", default=False)
     channels_online_depth = models.CharField(
         "网办深度 online depth", max_length=20, choices=_choices(enums.OnlineDepth), default="none"
@@ -154,7 +167,7 @@ class ServiceGuidePage(Page):
         now = clock.now()
         category = enums.WindowCategory(self.category)
         links = self.centre_links.select_related("centre").filter(centre__live=True)
-        context["today"] = now.astimezone(clock.TZ).date()
+        context["today"] = now.date()
         context["centres"] = [(link.centre, opening.today(link.centre, category, now)) for link in links]
         context["page_url"] = absolute(self.url, request)
         return context
@@ -179,8 +192,11 @@ class GuideMaterial(GuideRow):
     from_licence_library = models.BooleanField("免提交（电子证照库）from the e-licence library", default=False)
     source = models.CharField("来源 source", max_length=20, choices=_choices(enums.MaterialSource), default="applicant")
     blank_form = models.CharField("空白表格 blank form", max_length=255, blank=True)
+    blank_form_en = models.CharField("空白表格（英文）blank form (English)", max_length=255, blank=True)
     sample = models.CharField("示例样表 sample", max_length=255, blank=True)
+    sample_en = models.CharField("示例样表（英文）sample (English)", max_length=255, blank=True)
     notes = models.TextField("备注 notes", blank=True)
+    notes_en = models.TextField("备注（英文）notes (English)", blank=True)
 
 
 class GuideStep(GuideRow):
@@ -190,7 +206,9 @@ class GuideStep(GuideRow):
     name = models.CharField("环节 name", max_length=100)
     name_en = models.CharField("英文 English", max_length=100, blank=True)
     actor = models.CharField("办理人 actor", max_length=100)
+    actor_en = models.CharField("办理人（英文）actor (English)", max_length=200, blank=True)
     action = models.TextField("办理内容 action", blank=True)
+    action_en = models.TextField("办理内容（英文）action (English)", blank=True)
     days = models.PositiveIntegerField("时限（工作日）days", default=0)
 
 
@@ -209,15 +227,22 @@ class GuideFeeItem(GuideRow):
 
     page = ParentalKey(ServiceGuidePage, on_delete=models.CASCADE, related_name="fee_items")
     name = models.CharField("名称 name", max_length=255)
+    name_en = models.CharField("英文名称 English name", max_length=255, blank=True)
     amount = models.DecimalField("金额（元）amount", max_digits=10, decimal_places=2, validators=[MinValueValidator(0)])
     unit = models.CharField("单位 unit", max_length=20, default="件")
+    unit_en = models.CharField(
+        "单位（英文）unit (English)", max_length=40, blank=True, help_text="如 card、copy：¥20 per card"
+    )
     basis = models.TextField("收费依据 basis", blank=True)
+    basis_en = models.TextField("收费依据（英文）basis (English)", blank=True)
 
 
 class GuideFaq(GuideRow):
     page = ParentalKey(ServiceGuidePage, on_delete=models.CASCADE, related_name="faq")
     question = models.CharField("问题 question", max_length=500)
+    question_en = models.CharField("问题（英文）question (English)", max_length=500, blank=True)
     answer = models.TextField("解答 answer")
+    answer_en = models.TextField("解答（英文）answer (English)", blank=True)
 
 
 class GuideCoDepartment(GuideRow):

@@ -1,12 +1,37 @@
 """The guide editor's tabs, after 六统一: content, materials, conditions, process, time, fees."""
 
-from wagtail.admin.panels import FieldPanel, FieldRowPanel, InlinePanel, MultiFieldPanel, ObjectList, TabbedInterface
+from wagtail.admin.panels import (
+    FieldPanel,
+    FieldRowPanel,
+    InlinePanel,
+    MultiFieldPanel,
+    ObjectList,
+    Panel,
+    TabbedInterface,
+)
 from wagtail.models import Page
+
+
+class TranslationPanel(Panel):
+    """The guide's texts that still have no English, as the validator's warnings: a reminder for the
+    editor, never a reason to refuse saving or publishing."""
+
+    class BoundPanel(Panel.BoundPanel):
+        template_name = "services/admin/translation_panel.html"
+
+        def get_context_data(self, parent_context=None):
+            from cms.services.standard import untranslated_fields
+
+            context = super().get_context_data(parent_context)
+            context["warnings"] = untranslated_fields(self.instance) if self.instance.pk else None
+            return context
+
 
 guide_edit_handler = TabbedInterface(
     [
         ObjectList(
             [
+                TranslationPanel(heading="英文译文 English"),
                 *Page.content_panels,
                 FieldRowPanel([FieldPanel("code"), FieldPanel("item_type")]),
                 FieldPanel("name_en"),
@@ -16,11 +41,18 @@ guide_edit_handler = TabbedInterface(
                 FieldPanel("department"),
                 InlinePanel("co_department_links", label="协办部门 co-department", heading="协办部门 co-departments"),
                 FieldPanel("legal_basis"),
+                FieldPanel("legal_basis_en"),
                 FieldRowPanel([FieldPanel("status"), FieldPanel("effective_date")]),
                 FieldPanel("keywords"),
                 MultiFieldPanel(
                     [
-                        FieldRowPanel([FieldPanel("channels_visits"), FieldPanel("channels_visits_reason")]),
+                        FieldRowPanel(
+                            [
+                                FieldPanel("channels_visits"),
+                                FieldPanel("channels_visits_reason"),
+                                FieldPanel("channels_visits_reason_en"),
+                            ]
+                        ),
                         FieldRowPanel([FieldPanel("channels_online"), FieldPanel("channels_online_depth")]),
                         FieldRowPanel([FieldPanel("channels_appointment"), FieldPanel("channels_kiosk")]),
                         FieldRowPanel([FieldPanel("channels_express"), FieldPanel("channels_online_payment")]),
@@ -30,7 +62,7 @@ guide_edit_handler = TabbedInterface(
                 MultiFieldPanel(
                     [
                         FieldRowPanel([FieldPanel("result_certificate"), FieldPanel("result_certificate_en")]),
-                        FieldPanel("result_validity"),
+                        FieldRowPanel([FieldPanel("result_validity"), FieldPanel("result_validity_en")]),
                         FieldPanel("result_delivery"),
                     ],
                     heading="办理结果 result",
@@ -47,7 +79,15 @@ guide_edit_handler = TabbedInterface(
         ObjectList(
             [InlinePanel("materials", label="材料 material", heading="申请材料 materials")], heading="材料 materials"
         ),
-        ObjectList([FieldPanel("conditions"), FieldPanel("prohibitions")], heading="条件 conditions"),
+        ObjectList(
+            [
+                FieldPanel("conditions"),
+                FieldPanel("conditions_en"),
+                FieldPanel("prohibitions"),
+                FieldPanel("prohibitions_en"),
+            ],
+            heading="条件 conditions",
+        ),
         ObjectList(
             [
                 InlinePanel("steps", label="环节 step", heading="办理流程 steps", min_num=1),

@@ -1,13 +1,16 @@
-"""Admin registration: departments as snippets, and the reform dashboard in the menu."""
+"""Admin registration: departments as snippets, the reform dashboard in the menu, and a reminder of
+texts without English after a guide is saved."""
 
 from django.urls import path, reverse
 from wagtail import hooks
+from wagtail.admin import messages
 from wagtail.admin.menu import MenuItem
 from wagtail.snippets.models import register_snippet
 from wagtail.snippets.views.snippets import SnippetViewSet
 
 from cms.services import copying, views
-from cms.services.models import Department
+from cms.services.models import Department, ServiceGuidePage
+from cms.services.standard import untranslated_fields
 
 
 class DepartmentViewSet(SnippetViewSet):
@@ -37,3 +40,17 @@ def copy_guides_and_centres_with_a_new_code(request, page):
     if copying.is_coded(page):
         return copying.copy_with_new_code(request, page)
     return None
+
+
+@hooks.register("after_create_page")
+@hooks.register("after_edit_page")
+def remind_of_untranslated_texts(request, page):
+    """A warning, not an error: the guide is saved (or published) as it is."""
+    if not isinstance(page, ServiceGuidePage):
+        return
+    warnings = untranslated_fields(page)
+    if warnings:
+        fields = "、".join(w.field for w in warnings[:8]) + ("…" if len(warnings) > 8 else "")
+        messages.warning(
+            request, f"{len(warnings)} 处文字尚无英文 / {len(warnings)} texts still have no English: {fields}"
+        )

@@ -8,7 +8,7 @@ import yaml
 from django.core.management import CommandError, call_command
 from wagtail.models import Revision
 
-from cms.services.models import ServiceGuidePage
+from cms.services.models import Department, ServiceGuidePage
 from guides.files import CATALOGUE_DIR, guide_paths
 
 pytestmark = pytest.mark.django_db
@@ -123,3 +123,44 @@ def test_edited_guide_exports_its_edit(tmp_path):
     run("export_guides", str(tmp_path / "out"))
     exported = yaml.safe_load((tmp_path / "out" / "330482-GA-001.yaml").read_text(encoding="utf-8"))
     assert exported["committed_days"] == 20
+
+
+def test_a_file_gives_its_department_an_english_name(tmp_path):
+    police = Department.objects.get(name="平湖市公安局")
+    assert police.name_en == "Pinghu Public Security Bureau"  # from the catalogue
+    path = write_guide(tmp_path / "g.yaml", department_en="Pinghu Municipal Public Security Bureau")
+    out, _ = run("import_guides", str(path))
+    assert "0 created, 0 updated, 1 unchanged" in out  # the page itself did not change
+    police.refresh_from_db()
+    assert police.name_en == "Pinghu Municipal Public Security Bureau"
+
+
+def test_a_file_without_a_department_english_name_keeps_the_known_one(tmp_path):
+    data = yaml.safe_load((CATALOGUE_DIR / "330482-GA-001.yaml").read_text(encoding="utf-8"))
+    del data["department_en"]
+    path = tmp_path / "g.yaml"
+    path.write_text(yaml.safe_dump(data, allow_unicode=True, sort_keys=False), encoding="utf-8")
+    out, _ = run("import_guides", str(path))
+    assert "0 created, 0 updated, 1 unchanged" in out
+    assert Department.objects.get(name="平湖市公安局").name_en == "Pinghu Public Security Bureau"
+
+
+def test_two_english_names_for_one_department_are_refused(tmp_path):
+    write_guide(tmp_path / "a.yaml", code="330482-GA-960", department_en="Pinghu Police")
+    write_guide(tmp_path / "b.yaml", code="330482-GA-961", department_en="Pinghu Public Security")
+    with pytest.raises(CommandError, match="nothing was imported"):
+        err = io.StringIO()
+        call_command("import_guides", str(tmp_path), stdout=io.StringIO(), stderr=err)
+    assert "b.yaml: 330482-GA-961: department_en: 部门“平湖市公安局”的英文名称与" in err.getvalue()
+    assert "has another English name" in err.getvalue()
+    assert Department.objects.get(name="平湖市公安局").name_en == "Pinghu Public Security Bureau"
+
+
+def test_english_texts_survive_the_round_trip(tmp_path):
+    page = ServiceGuidePage.objects.get(code="330482-GA-001")
+    assert page.materials.all()[1].notes_en.startswith("Hand in your old card")
+    assert [b.value for b in page.conditions_en][2].startswith("Applicants must come in person")
+    run("export_guides", str(tmp_path))
+    exported = yaml.safe_load((tmp_path / "330482-GA-001.yaml").read_text(encoding="utf-8"))
+    assert exported["fees"]["items"][0]["unit_en"] == "card"
+    assert exported["department_en"] == "Pinghu Public Security Bureau"

@@ -52,17 +52,20 @@ def new_guide_form(department: Department, **changes) -> dict:
         "co_department_links": inline_formset([]),
         "service_object": "citizen",
         "legal_basis": streamfield([("item", "《嘉兴市养犬管理条例》第十条")]),
+        "legal_basis_en": streamfield([("item", "Regulations of Jiaxing on Dog Keeping, Article 10")]),
         "status": "active",
         "effective_date": "2026-01-01",
         "keywords": streamfield([("item", "养狗")]),
         "channels_visits": "1",
         "channels_visits_reason": "",
+        "channels_visits_reason_en": "",
         "channels_online": "on",
         "channels_online_depth": "pre_review",
         "channels_appointment": "on",
         "result_certificate": "犬只登记证",
         "result_certificate_en": "Dog registration certificate",
         "result_validity": "一年",
+        "result_validity_en": "One year",
         "centre_links": inline_formset([{"centre": str(CentrePage.objects.get(code="city").pk)}]),
         "contact_consultation_phones": streamfield([("item", "12345")]),
         "contact_complaint_phone": "0573-85011110",
@@ -94,11 +97,29 @@ def new_guide_form(department: Department, **changes) -> dict:
             ]
         ),
         "conditions": streamfield([("item", "犬只已按规定免疫。")]),
+        "conditions_en": streamfield([("item", "The dog has been vaccinated as required.")]),
         "prohibitions": streamfield([]),
+        "prohibitions_en": streamfield([]),
         "steps": inline_formset(
             [
-                {"name": "受理", "name_en": "Acceptance", "actor": "公安服务窗口", "action": "核验材料", "days": "0"},
-                {"name": "发证", "name_en": "Issue", "actor": "公安服务窗口", "action": "发放登记证", "days": "3"},
+                {
+                    "name": "受理",
+                    "name_en": "Acceptance",
+                    "actor": "公安服务窗口",
+                    "actor_en": "Public security services window",
+                    "action": "核验材料",
+                    "action_en": "Checks the documents",
+                    "days": "0",
+                },
+                {
+                    "name": "发证",
+                    "name_en": "Issue",
+                    "actor": "公安服务窗口",
+                    "actor_en": "Public security services window",
+                    "action": "发放登记证",
+                    "action_en": "Issues the registration certificate",
+                    "days": "3",
+                },
             ]
         ),
         "special_procedures": inline_formset([]),
@@ -128,13 +149,16 @@ ROW_FIELDS = {
         "from_licence_library",
         "source",
         "blank_form",
+        "blank_form_en",
         "sample",
+        "sample_en",
         "notes",
+        "notes_en",
     ],
-    "steps": ["name", "name_en", "actor", "action", "days"],
+    "steps": ["name", "name_en", "actor", "actor_en", "action", "action_en", "days"],
     "special_procedures": ["name", "name_en", "days", "counts_in_limit"],
-    "fee_items": ["name", "amount", "unit", "basis"],
-    "faq": ["question", "answer"],
+    "fee_items": ["name", "name_en", "amount", "unit", "unit_en", "basis", "basis_en"],
+    "faq": ["question", "question_en", "answer", "answer_en"],
     "co_department_links": ["department"],
     "centre_links": ["centre"],
 }
@@ -157,12 +181,16 @@ def edit_form(page: ServiceGuidePage) -> dict:
             *["title", "slug", "code", "name_en", "summary", "summary_en", "item_type", "category", "department"],
             *["service_object"],
             *["status", "effective_date", "channels_visits", "channels_visits_reason", "channels_online_depth"],
+            *["channels_visits_reason_en", "result_validity_en"],
             *["result_certificate", "result_certificate_en", "result_validity", "contact_complaint_phone"],
             *["statutory_days", "committed_days", "immediate", "fees_free", "channels_online", "channels_appointment"],
             *["channels_kiosk", "channels_express", "channels_online_payment"],
         ]
     }
-    for name in ("legal_basis", "keywords", "conditions", "prohibitions", "contact_consultation_phones"):
+    for name in (
+        *("legal_basis", "keywords", "conditions", "prohibitions", "contact_consultation_phones"),
+        *("legal_basis_en", "conditions_en", "prohibitions_en"),
+    ):
         data[name] = streamfield([("item", block.value) for block in getattr(page, name)])
     for relation, fields in ROW_FIELDS.items():
         rows = list(getattr(page, relation).all())
@@ -458,3 +486,48 @@ def test_centre_hour_rules_are_edited_as_checkboxes_and_checked(client):
     assert rule.weekdays == [2, 4] and rule.periods == ["17:00-19:30"]
     assert rule.categories == ["不动产登记", "商事登记", "公安服务"]
     assert Change.objects.filter(kind="centre", key="city", action="published").exists()
+
+
+# ---- English: missing translations warn, and never block
+
+
+def test_a_guide_without_some_english_is_published_with_a_warning(client):
+    admin = get_user_model().objects.create_superuser("boss", "boss@example.org", "pw-Pinghu-2026")
+    client.force_login(admin)
+    page = ServiceGuidePage.objects.get(code="330482-GA-001")
+    data = edit_form(page) | {"materials-1-notes_en": "", "faq-0-answer_en": "", "action-publish": "1"}
+    response = client.post(reverse("wagtailadmin_pages:edit", args=(page.pk,)), data, follow=True)
+    assert response.status_code == 200
+    shown = [str(m) for m in response.context["messages"]]
+    assert any("2 处文字尚无英文" in m and "materials[1].notes_en" in m and "faq[0].answer_en" in m for m in shown)
+    page.refresh_from_db()
+    assert page.live and not page.has_unpublished_changes  # published all the same
+    assert page.materials.all()[1].notes_en == "" and page.materials.all()[1].notes
+
+
+def test_the_editor_lists_the_texts_without_english(client):
+    admin = get_user_model().objects.create_superuser("boss", "boss@example.org", "pw-Pinghu-2026")
+    client.force_login(admin)
+    page = ServiceGuidePage.objects.get(code="330482-GA-001")
+    edit = reverse("wagtailadmin_pages:edit", args=(page.pk,))
+    assert "全部文字均有英文" in client.get(edit).content.decode()
+    police = page.department
+    police.name_en = ""
+    police.save()
+    step = page.steps.all()[2]
+    step.actor_en = ""
+    step.save()
+    html = client.get(edit).content.decode()
+    assert (
+        "2 处文字尚无英文" in html and "<code>department_en</code>" in html and "<code>steps[2].actor_en</code>" in html
+    )
+    assert "嘉兴市公安局制证中心" in html  # the Chinese text that needs its English
+
+
+def test_saving_a_new_guide_with_english_everywhere_warns_of_nothing(client):
+    police = Department.objects.get(name=POLICE)
+    client.force_login(editor_of(POLICE))
+    index = GuideIndexPage.objects.get(category="公安服务")
+    response = client.post(add_url(index), new_guide_form(police) | {"action-submit": "submit"}, follow=True)
+    assert response.status_code == 200
+    assert not any("尚无英文" in str(m) for m in response.context["messages"])

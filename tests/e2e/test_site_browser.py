@@ -39,7 +39,11 @@ def test_language_switch_keeps_the_page(page, site_url, screenshot):
     assert page.url.endswith("/en/police/330482-ga-001/")
     assert page.locator("html").get_attribute("lang") == "en"
     assert "Resident Identity Card" in page.locator("h1").inner_text()
-    screenshot(page, "guide-en")
+    # every text in English, not just the headings
+    assert page.get_by_text("Checked in the household registration system; you do not need to bring it.").is_visible()
+    assert page.get_by_text("Household registration officer").is_visible()
+    assert page.locator("table").get_by_text("¥20 per card").is_visible()
+    screenshot(page, "guide-en", docs=True)
     page.get_by_role("link", name="中文").click()
     assert page.url.endswith("/police/330482-ga-001/") and "/en/" not in page.url
 
@@ -74,3 +78,11 @@ def test_guide_prints_without_navigation(page, site_url):
     assert not page.locator(".actions").is_visible()
     assert page.locator("table.materials").is_visible()
     assert page.locator("details p").first.is_visible()  # FAQ answers print open
+
+
+def test_dashboard_shows_the_share_of_guides_in_english(page, site_url, screenshot):
+    page.goto(site_url + "/en/dashboard/")
+    row = page.locator("table.scorecard").first.get_by_role("row", name="Items fully translated into English")
+    assert row.get_by_role("cell").first.inner_text() == "100.0%"
+    assert page.locator("svg.chart").get_by_text("Items fully translated into English").count() == 1
+    screenshot(page, "dashboard-en", docs=True)

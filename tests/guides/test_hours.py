@@ -355,3 +355,21 @@ def test_status_over_lunch_depends_on_the_category():
     assert not closed.open and closed.next_opening == dt.datetime(2026, 1, 5, 13, 30, tzinfo=TZ)
     open_ = status(city, at, WindowCategory.POLICE, calendar=CALENDAR_2026)
     assert open_.open and open_.closes_at == dt.datetime(2026, 1, 5, 17, 0, tzinfo=TZ)
+
+
+def test_periods_holidays_and_closures_carry_their_english():
+    city = DEMO["city"]
+    staggered = periods_on(city, dt.date(2026, 3, 2), WindowCategory.POLICE)[1]  # a Monday
+    assert staggered.kind is RuleKind.STAGGERED
+    assert (staggered.note, staggered.note_en) == (
+        "午间不断档，错时窗口轮流值守",
+        "Open through midday, with the staggered-hours windows taking turns",
+    )
+    holiday = day_hours(city, dt.date(2026, 10, 1), CALENDAR_2026)
+    assert (holiday.holiday, holiday.holiday_en) == ("国庆节", "National Day")
+    upgrade = Closure(
+        dt.date(2026, 3, 3), dt.date(2026, 3, 3), frozenset({WindowCategory.POLICE}), "系统升级", "System upgrade"
+    )
+    closed = day_hours(city, dt.date(2026, 3, 3), closures=[upgrade])
+    assert closed.closed == {WindowCategory.POLICE: "系统升级"}
+    assert closed.closed_en == {WindowCategory.POLICE: "System upgrade"}

@@ -12,6 +12,7 @@ from guides.calendar import (
     add_working_days,
     calendar_from,
     entries_for_year,
+    festival_en,
     is_working_day,
     last_announced_year,
     working_days_between,
@@ -90,3 +91,45 @@ def test_counting_working_days_undoes_adding_them(start, days):
     end = add_working_days(start, days, calendar)
     assert working_days_between(start, end, calendar) == days
     assert days == 0 or is_working_day(end, calendar)
+
+
+# ---- names in English, for the English site and API
+
+
+@pytest.mark.parametrize(
+    ("day", "name", "name_en"),
+    [
+        (dt.date(2026, 1, 1), "元旦", "New Year's Day"),
+        (dt.date(2026, 1, 2), "调休放假（1月4日上班）", "Day off (worked instead on 4 January)"),
+        (dt.date(2026, 1, 4), "调休上班（1月2日放假）", "Working day (in exchange for 2 January off)"),
+        (dt.date(2026, 2, 16), "农历除夕", "Spring Festival Eve"),
+        (dt.date(2026, 4, 6), "清明节（补假）", "Qingming Festival (day off in lieu)"),
+        (dt.date(2026, 10, 1), "国庆节", "National Day"),
+    ],
+)
+def test_calendar_days_have_english_names(day, name, name_en):
+    entry = {e.date: e for e in entries_for_year(2026)}[day]
+    assert (entry.name, entry.name_en) == (name, name_en)
+
+
+def test_every_prefilled_day_has_an_english_name():
+    for year in range(2020, last_announced_year() + 2):
+        assert [e for e in entries_for_year(year) if not e.name_en] == [], year
+
+
+@pytest.mark.parametrize(
+    ("name", "english"),
+    [
+        ("中秋节; 国庆节", "Mid-Autumn Festival and National Day"),
+        ("劳动节（补假）", "Labour Day (day off in lieu)"),
+        ("建党节", ""),  # unknown to us: left for an editor, never guessed
+    ],
+)
+def test_festival_names_in_english(name, english):
+    assert festival_en(name) == english
+
+
+def test_the_calendar_carries_the_english_names():
+    calendar = calendar_from(entries_for_year(2026))
+    assert calendar.holidays[dt.date(2026, 10, 1)] == "国庆节"
+    assert calendar.holidays_en[dt.date(2026, 10, 1)] == "National Day"

@@ -22,6 +22,7 @@ def guide(
     express=False,
     category=WindowCategory.POLICE,
     department="平湖市公安局",
+    english=True,
 ):
     channels = BASE.channels.model_copy(update={"visits": visits, "online": online, "express": express})
     return BASE.model_copy(
@@ -33,6 +34,7 @@ def guide(
             "centres": list(centres),
             "category": category,
             "department": department,
+            **({} if english else {"faq": [faq.model_copy(update={"answer_en": ""}) for faq in BASE.faq]}),
         }
     )
 
@@ -106,6 +108,8 @@ INVEST = WindowCategory.INVESTMENT
             False,
         ),
         ([guide(express=True), guide()], "express", Fraction(1, 2), 2, 1, 0, None),  # no target: never "met"
+        # fully in English: one missing English text (here the FAQ answers) is enough to leave a guide out
+        ([guide(), guide(english=False), guide(), guide()], "translated", Fraction(3, 4), 4, 3, 0, None),
         ([], "one_visit", None, 0, 0, 0, None),
     ],
 )
@@ -123,7 +127,16 @@ def test_percent_is_rounded_to_one_decimal():
 def test_scorecard_has_every_metric_in_order():
     card = metrics.scorecard([guide()])
     keys = [f.metric.key for f in card.figures]
-    assert keys == ["one_visit", "immediate", "time_cut", "investment_cut", "online", "multi_centre", "express"]
+    assert keys == [
+        "one_visit",
+        "immediate",
+        "time_cut",
+        "investment_cut",
+        "online",
+        "multi_centre",
+        "express",
+        "translated",
+    ]
     assert [f.metric.target for f in card.figures] == [
         Fraction(4, 5),
         Fraction(3, 5),
@@ -131,6 +144,7 @@ def test_scorecard_has_every_metric_in_order():
         Fraction(1, 2),
         Fraction(1),
         Fraction(1, 2),
+        None,
         None,
     ]
 

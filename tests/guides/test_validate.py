@@ -7,16 +7,26 @@ from dataclasses import dataclass
 import pytest
 import yaml
 
+from guides.centres import load_centres
 from guides.enums import WindowCategory
 from guides.files import (
     CATALOGUE_DIR,
+    CENTRES_FILE,
     check_files,
     demo_centre_windows,
     dump_guide,
     guide_paths,
     load_guide_file,
 )
-from guides.validate import InvalidGuide, check_catalogue, check_guide
+from guides.validate import (
+    CHINESE,
+    InvalidGuide,
+    Untranslated,
+    check_catalogue,
+    check_guide,
+    untranslated,
+    untranslated_centre,
+)
 
 BASE_FILE = CATALOGUE_DIR / "330482-GA-001.yaml"
 BASE = yaml.safe_load(BASE_FILE.read_text(encoding="utf-8"))
@@ -305,6 +315,14 @@ RULES = [
     Case("list-not-mapping", {"result": ["pickup"]}, "result", "类型不正确", "wrong type"),
     Case("material-not-mapping", {"materials[3]": "监护人身份证"}, "materials[3]", "类型不正确", "wrong type"),
     Case(
+        "more-english-than-chinese",
+        {"prohibitions_en": ["Do not apply under another person's identity.", "Do not lend your card."]},
+        "prohibitions_en",
+        "英文条目（2条）多于中文条目（1条）",
+        "2 English items for 1 Chinese ones",
+        parses=True,
+    ),
+    Case(
         "date-with-time",
         {"effective_date": BASE["effective_date"].isoformat() + "T10:30:00"},
         "effective_date",
@@ -554,3 +572,100 @@ def test_catalogue_passes_the_validator():
 def test_catalogue_file_is_in_canonical_form(path):
     guide = load_guide_file(path)
     assert dump_guide(guide) == path.read_text(encoding="utf-8")
+
+
+# ---- English: untranslated texts are warnings, not errors
+
+# (change, the English field reported): each takes away one English text of the base guide
+UNTRANSLATED = {
+    "department": ({"department_en": DELETE}, "department_en"),
+    "condition": ({"conditions_en": BASE["conditions_en"][:2]}, "conditions_en[2]"),
+    "prohibitions": ({"prohibitions_en": DELETE}, "prohibitions_en[0]"),
+    "legal-basis": ({"legal_basis_en[1]": ""}, "legal_basis_en[1]"),
+    "material-name": ({"materials[1].name_en": DELETE}, "materials[1].name_en"),
+    "material-notes": ({"materials[0].notes_en": DELETE}, "materials[0].notes_en"),
+    "blank-form": ({"materials[3].blank_form": "监护人身份证明表"}, "materials[3].blank_form_en"),
+    "step-actor": ({"steps[2].actor_en": DELETE}, "steps[2].actor_en"),
+    "step-action": ({"steps[0].action_en": DELETE}, "steps[0].action_en"),
+    "fee-name": ({"fees.items[0].name_en": DELETE}, "fees.items[0].name_en"),
+    "fee-unit": ({"fees.items[1].unit_en": DELETE}, "fees.items[1].unit_en"),
+    "fee-basis": ({"fees.items[1].basis_en": DELETE}, "fees.items[1].basis_en"),
+    "certificate": ({"result.certificate_en": DELETE}, "result.certificate_en"),
+    "validity": ({"result.validity_en": DELETE}, "result.validity_en"),
+    "visits-reason": ({"channels.visits": 2, "channels.visits_reason": "须两次到场"}, "channels.visits_reason_en"),
+    "faq-question": ({"faq[1].question_en": DELETE}, "faq[1].question_en"),
+    "faq-answer": ({"faq[0].answer_en": DELETE}, "faq[0].answer_en"),
+    "special-procedure": ({"special_procedures": [{"name": "实地核查", "days": 0}]}, "special_procedures[0].name_en"),
+}
+
+
+def test_the_base_guide_is_fully_translated():
+    guide, _ = check_guide(copy.deepcopy(BASE), FILE)
+    assert untranslated(guide, FILE) == []
+
+
+@pytest.mark.parametrize(("changes", "field"), UNTRANSLATED.values(), ids=UNTRANSLATED.keys())
+def test_each_text_without_english_is_a_warning_naming_its_field(changes, field):
+    guide, problems = check_guide(changed(changes), FILE)
+    assert problems == []  # a warning never stops a guide from being valid
+    warnings = untranslated(guide, FILE)
+    assert [w.field for w in warnings] == [field]
+    warning = warnings[0]
+    assert isinstance(warning, Untranslated) and (warning.file, warning.code) == (FILE, "330482-GA-001")
+    assert warning.zh.startswith("缺少英文：“") and warning.en.startswith("no English for “")
+    assert f"{FILE}: 330482-GA-001: {field}: 警告 warning: 缺少英文" in str(warning)
+
+
+def test_english_that_still_holds_chinese_is_a_warning():
+    guide, _ = check_guide(changed({"steps[1].action_en": "Reviews the application 并上报制证。"}), FILE)
+    [warning] = untranslated(guide, FILE)
+    assert warning.field == "steps[1].action_en"
+    assert (warning.zh, warning.en) == ("英文内容中有中文字符", "the English text contains Chinese characters")
+
+
+def test_a_long_chinese_text_is_shortened_in_the_warning():
+    guide, _ = check_guide(changed({"conditions_en": DELETE}), FILE)
+    first = untranslated(guide, FILE)[0]
+    assert first.field == "conditions_en[0]"
+    assert first.zh == f"缺少英文：“{BASE['conditions'][0][:29]}…”"
+
+
+@pytest.mark.parametrize("path", CATALOGUE_FILES, ids=[p.name for p in CATALOGUE_FILES])
+def test_every_catalogue_guide_is_fully_translated(path):
+    assert [str(w) for w in untranslated(load_guide_file(path), path.name)] == []
+
+
+def test_every_demo_centre_is_fully_translated():
+    centres = load_centres(CENTRES_FILE)
+    assert [str(w) for c in centres for w in untranslated_centre(c, CENTRES_FILE.name)] == []
+
+
+def test_a_centre_rule_note_without_english_is_a_warning():
+    centre = load_centres(CENTRES_FILE)[0]
+    rule = centre.hours[1].model_copy(update={"note_en": ""})
+    centre = centre.model_copy(update={"hours": [centre.hours[0], rule, *centre.hours[2:]]})
+    assert [w.field for w in untranslated_centre(centre)] == ["hours[1].note_en"]
+
+
+def test_staggered_hours_are_never_called_lunch_in_english():
+    """ "Lunch" reads as "closed for lunch"; staggered windows are the ones that stay open then."""
+    for centre in load_centres(CENTRES_FILE):
+        for rule in centre.hours:
+            assert "lunch" not in rule.note_en.lower(), (centre.code, rule.note_en)
+
+
+@pytest.mark.parametrize(
+    ("text", "chinese"), [("¥20 per card", False), ("“quoted” – dash", False), ("证", True), ("（", True)]
+)
+def test_what_counts_as_chinese_in_english_text(text, chinese):
+    assert bool(CHINESE.search(text)) is chinese
+
+
+def test_one_department_has_one_english_name_across_files():
+    first, _ = check_guide(copy.deepcopy(BASE), FILE)
+    second, _ = check_guide(changed({"code": "330482-GA-990", "department_en": "Pinghu Police"}), "other.yaml")
+    [problem] = check_catalogue([(FILE, first), ("other.yaml", second)])
+    assert (problem.file, problem.code, problem.field) == ("other.yaml", "330482-GA-990", "department_en")
+    assert FILE in problem.zh and "Pinghu Public Security Bureau" in problem.en
+    unnamed, _ = check_guide(changed({"code": "330482-GA-991", "department_en": DELETE}), "third.yaml")
+    assert check_catalogue([(FILE, first), ("third.yaml", unnamed)]) == []  # no English is no disagreement

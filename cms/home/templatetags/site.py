@@ -75,14 +75,35 @@ def short_kind(value) -> str:
 
 @register.simple_tag
 def bilingual(zh: str, en: str = "") -> SafeString:
-    """The English text on the English site when there is one; otherwise the Chinese, marked as
-    Chinese so that screen readers switch voice (WCAG 3.1.2)."""
+    """One text of a pair of fields in the page's language: the English on the English site when there
+    is some; otherwise the Chinese, marked as Chinese so that screen readers switch voice (WCAG 3.1.2)."""
     if i18n.language() == "en":
         if en:
             return format_html("{}", en)
         if zh:
             return format_html('<span lang="zh-Hans">{}</span>', zh)
     return format_html("{}", zh)
+
+
+@register.simple_tag
+def localized(obj, field: str) -> SafeString:
+    """`obj.<field>` in the page's language, from the pair `<field>` / `<field>_en` (see `bilingual`)."""
+    return bilingual(getattr(obj, field, "") or "", getattr(obj, f"{field}_en", "") or "")
+
+
+@register.simple_tag
+def localized_items(obj, field: str) -> list[SafeString]:
+    """The items of a list field (a StreamField of sentences) in the page's language: item N of
+    `<field>_en` stands for item N of `<field>`."""
+    english = [block.value for block in getattr(obj, f"{field}_en", None) or []]
+    items = [block.value for block in getattr(obj, field)]
+    return [bilingual(zh, english[i] if i < len(english) else "") for i, zh in enumerate(items)]
+
+
+@register.simple_tag
+def plain(zh: str, en: str = "") -> str:
+    """The same choice as `bilingual`, as plain text, for attributes and the document title."""
+    return i18n.pick(zh, en)
 
 
 @register.simple_tag(takes_context=True)
