@@ -89,7 +89,8 @@ def validate_identifier(value: str) -> str:
 
 
 def mask(identifier: str) -> str:
-    """`330482********1234`: region and last four visible, the rest hidden."""
-    if len(identifier) <= 10:
+    """`**************1234`: the last four only. Region and birth date narrow the rest to a few hundred
+    guesses, so a printed slip or a screen shows nothing else."""
+    if len(identifier) <= 4:
         return "*" * len(identifier)
-    return identifier[:6] + "*" * (len(identifier) - 10) + identifier[-4:]
+    return "*" * (len(identifier) - 4) + identifier[-4:]

@@ -2,7 +2,7 @@
 
 from ninja import NinjaAPI
 
-from cms.api import errors
+from cms.core import errors
 from cms.services.api import categories_router
 from cms.services.api import router as guides_router
 

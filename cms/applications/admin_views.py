@@ -13,9 +13,10 @@ from cms.applications import services
 from cms.applications.api import file_response
 from cms.applications.departments import may_handle_applications, visible_to
 from cms.applications.enums import IN_PROGRESS, ApplicationStatus
-from cms.applications.services import Actor, Refusal
+from cms.core.caller import Caller
 from cms.personal.masking import mask_name, mask_phone
 from guides import clock
+from guides.refusal import Refusal
 
 
 def _require(request) -> None:
@@ -88,7 +89,7 @@ def act(request, pk: int):
         application = services.act(
             application,
             request.POST.get("action", ""),
-            Actor.staff(request.user),
+            Caller.staff(request.user, request),
             reason=request.POST.get("reason", ""),
             materials=[int(p) for p in request.POST.getlist("materials") if p.isdigit()],
             deadline_days=deadline,

@@ -6,24 +6,21 @@ masked. Kiosks send their device token; every POST that creates something takes 
 
 import hashlib
 
-from django.http import FileResponse
+from django.http import FileResponse, HttpResponse
 from ninja import Router, Schema, Status
 
-from cms.api import ratelimit
-from cms.api.access import WriteAccess
-from cms.api.errors import ApiError, ErrorBody
-from cms.api.idempotency import Idempotency, Replay
 from cms.applications import services, uploads
-from cms.applications.enums import Channel
 from cms.applications.models import Application, ApplicationMaterial
-from cms.applications.services import Actor, Refusal
-from cms.devices.auth import claimed_device
+from cms.core.caller import ID_HEADER
+from cms.core.errors import ErrorBody
+from cms.core.idempotency import HEADER, REPLAYED_HEADER, Idempotency
+from cms.devices.access import WriteAccess
+from cms.devices.auth import api_caller
 from cms.personal.masking import mask_name, mask_phone
 from guides.hours import TZ
+from guides.refusal import Refusal, Text
 
 router = Router(tags=["applications"])
-
-ID_HEADER = "X-Id-Number"
 
 
 def _iso(value):
@@ -149,11 +146,8 @@ def application_form(request, code: str):
 
 def _multipart(request):
     if not (request.content_type or "").startswith("multipart/form-data"):
-        raise ApiError(400, "invalid", "请以 multipart/form-data 提交 / send multipart/form-data")
-    try:
-        data, files = uploads.parse_multipart(request)
-    except uploads.UploadError as error:
-        raise services.upload_refusal(error) from None
+        raise Refusal(400, "invalid", "请以 multipart/form-data 提交", "send multipart/form-data")
+    data, files = uploads.parse_multipart(request)
     return data, {field: files.getlist(field) for field in files}
 
 
@@ -176,71 +170,59 @@ WRITE_ERRORS = {400: ErrorBody, 401: ErrorBody, 403: ErrorBody, 404: ErrorBody, 
 
 
 @router.post("", auth=WriteAccess(), response={201: dict, 422: ErrorBody, **WRITE_ERRORS})
-def submit_application(request):
+def submit_application(request, response: HttpResponse):
     """Apply online (multipart/form-data): `guide`, `applicant_kind` (person|company), `name`,
     `id_number` (person) or `uscc` and `contact_name` (company), `phone`, optional `email` and `language`,
     `delivery` (pickup|express|electronic), `centre` (pickup) or `address` (express), and one file
-    `material_<n>` per material of `GET /applications/forms/{code}`. Answers 201 with the receipt.
+    `material_<n>` per material of `GET /applications/forms/{code}`. Answers 201 with the receipt (a replay
+    of an `Idempotency-Key` answers the application as it is now, with `Idempotent-Replayed: true`).
     Rate-limited per caller and per identifier (429 with `Retry-After`)."""
-    device = request.auth.device
-    ratelimit.check("application", request, device)  # before the upload is read
+    caller = api_caller(request)
+    services.refuse_spent_caller(caller)  # before the upload is read
     data, files = _multipart(request)
-    ratelimit.check("application", request, id_number=data.get("id_number") or data.get("uscc", ""), by_caller=False)
-    idempotency = Idempotency.from_request(request, _fingerprint_payload(data, files))
-    first = idempotency.replay(Application.objects)
-    if first is not None:
-        return idempotency.respond(*first)
-    try:
-        application = services.submit(
-            data.get("guide", ""),
-            data,
-            files,
-            Actor.submitter(Channel.KIOSK if device else Channel.API, device),
-            idempotency=idempotency,
-            respond=application_body,
-        )
-    except Replay as replay:
-        return idempotency.respond(replay.status, replay.body)
+    caller = caller.presenting(data.get("id_number") or data.get("uscc", ""))
+    idempotency = Idempotency.of(caller, request.headers.get(HEADER), _fingerprint_payload(data, files))
+    application, replayed = services.submit(data.get("guide", ""), data, files, caller, idempotency)
+    if replayed:
+        response[REPLAYED_HEADER] = "true"
     return Status(201, application_body(application))
 
 
 def _id_number(request, given: str = "") -> str:
     value = given or request.headers.get(ID_HEADER, "")
     if not value:
-        raise ApiError(
-            400, "invalid", "请提供证件号 / the ID number is needed", {"id_number": f"in the {ID_HEADER} header"}
+        raise Refusal(
+            400,
+            "invalid",
+            "请提供证件号",
+            "the ID number is needed",
+            {"id_number": Text(f"请在 {ID_HEADER} 头中提供", f"in the {ID_HEADER} header")},
         )
     return value
 
 
-def _find(request, receipt: str, given: str = "", device=None) -> Application:
-    id_number = _id_number(request, given)
-    ratelimit.check("lookup", request, device or claimed_device(request), id_number)
-    return services.find(receipt, id_number)
-
-
 @router.get("/{receipt}", response={200: dict, 400: ErrorBody, 404: ErrorBody, 429: ErrorBody})
 def get_application(request, receipt: str):
-    """Status and history: the ID number (or credit code) goes in the `X-Id-Number` header. Rate-limited."""
-    return application_body(_find(request, receipt))
+    """Status and history: the ID number (or credit code) goes in the `X-Id-Number` header. Rate-limited per
+    caller, ID number and receipt; a receipt that sees a few wrong ID numbers locks (429, `Retry-After`)."""
+    return application_body(services.find(receipt, api_caller(request, _id_number(request))))
 
 
 @router.post("/{receipt}/supplement", auth=WriteAccess(), response={200: dict, **WRITE_ERRORS})
 def supplement_application(request, receipt: str):
     """补交: upload missing or requested materials (`material_<n>` files; `id_number` as a form field or
     the `X-Id-Number` header). Once nothing is outstanding the application is accepted."""
-    device = request.auth.device
-    ratelimit.check("application", request, device)  # before the upload is read
+    caller = api_caller(request)
+    services.refuse_spent_caller(caller)  # before the upload is read
     data, files = _multipart(request)
-    application = _find(request, receipt, data.get("id_number", ""), device)
-    actor = Actor.submitter(Channel.KIOSK if device else Channel.API, device)
-    return application_body(services.supplement(application, files, actor))
+    caller = caller.presenting(_id_number(request, data.get("id_number", "")))
+    return application_body(services.supplement(services.find(receipt, caller), files, caller))
 
 
 @router.get("/{receipt}/files/{position}", response={400: ErrorBody, 404: ErrorBody, 429: ErrorBody})
 def application_file(request, receipt: str, position: int):
     """The file the applicant gave for one material (receipt + `X-Id-Number`)."""
-    application = _find(request, receipt)
+    application = services.find(receipt, api_caller(request, _id_number(request)))
     row = application.materials.filter(position=position).exclude(file="").first()
     if row is None:
         raise Refusal(404, "not_found", "没有该材料的文件", "no file for this material")

@@ -32,20 +32,9 @@ class DeliveryMethod(models.TextChoices):
     ELECTRONIC = "electronic", "电子证照 electronic"
 
 
-class Channel(models.TextChoices):
-    WEB = "web", "网站 website"
-    API = "api", "接口 API"
-    KIOSK = "kiosk", "自助终端 kiosk"
-
-
 class MaterialState(models.TextChoices):
     PROVIDED = "provided", "已上传 provided"
     MISSING = "missing", "容缺待补 to be supplied"
     REQUESTED = "requested", "需补正 supplement requested"
     NOT_GIVEN = "not_given", "未提供（选填）not given (optional)"
     FROM_LICENCE_LIBRARY = "from_licence_library", "电子证照库调取 from the e-licence library"
-
-
-class Language(models.TextChoices):
-    ZH = "zh-hans", "简体中文"
-    EN = "en", "English"

@@ -7,16 +7,15 @@ found by the keyed hash of their identifier, and lists show only the masked form
 from django.conf import settings
 from django.db import models
 
-from cms.api.idempotency import IdempotentModel
 from cms.applications.enums import (
     AWAITING_SUPPLEMENT,
     ApplicantKind,
     ApplicationStatus,
-    Channel,
     DeliveryMethod,
-    Language,
     MaterialState,
 )
+from cms.core.enums import Channel, Language
+from cms.core.idempotency import IdempotentModel
 from cms.personal.fields import EncryptedTextField
 
 

@@ -7,16 +7,17 @@ Applications without an e-mail address get no mail (the receipt page and API sho
 import functools
 import logging
 
-from django.conf import settings
 from django.core.mail import EmailMessage
 from django.db import transaction
 from django.template.loader import render_to_string
+
+from cms.core.urls import absolute
 
 logger = logging.getLogger(__name__)
 
 
 def status_url() -> str:
-    return settings.WAGTAILADMIN_BASE_URL.rstrip("/") + "/apply/status/"
+    return absolute("/apply/status/")
 
 
 def notify_later(change_id: int) -> None:

@@ -22,6 +22,7 @@ from django.http.multipartparser import MultiPartParser
 from PIL import Image, ImageOps, UnidentifiedImageError
 
 from guides import clock
+from guides.refusal import Refusal, Text
 
 PDF, JPEG, PNG = "application/pdf", "image/jpeg", "image/png"
 EXTENSIONS = {PDF: "pdf", JPEG: "jpg", PNG: "png"}
@@ -32,16 +33,12 @@ _PDF_ACTIVE = re.compile(rb"/(JavaScript|JS|Launch|EmbeddedFile|RichMedia)\b")
 UNSAFE_MARK = "\u2400path\u2400"
 
 
-class UploadError(Exception):
-    """One refused file (or batch): a code, a message in both languages, and the form field it concerns."""
+class UploadError(Refusal):
+    """One refused file (or batch): a 400 with a code and the message, on the form field it concerns."""
 
     def __init__(self, code: str, zh: str, en: str, field: str = "files"):
-        super().__init__(f"{zh} / {en}")
-        self.code, self.zh, self.en, self.field = code, zh, en, field
-
-    @property
-    def message(self) -> str:
-        return f"{self.zh} / {self.en}"
+        super().__init__(400, code, zh, en, {field: Text(zh, en)})
+        self.field = field
 
 
 def _mb(size: int) -> str:
@@ -223,12 +220,9 @@ class UploadErrors(UploadError):
 
     def __init__(self, errors: list[UploadError]):
         first = errors[0]
-        super().__init__(first.code, first.zh, first.en, first.field)
+        super().__init__(first.code, first.text.zh, first.text.en, first.field)
         self.errors = errors
-
-    @property
-    def fields(self) -> dict[str, str]:
-        return {e.field: e.message for e in self.errors}
+        self.fields = {e.field: e.text for e in errors}
 
 
 def files_dir() -> Path:

@@ -5,25 +5,26 @@ the session, so the status page, supplement form and files can be reached withou
 never appears in a URL).
 """
 
-import json
 import secrets
 
 from django.contrib import messages
 from django.http import Http404
 from django.shortcuts import redirect, render
+from django.utils import translation
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from cms.api import ratelimit
-from cms.api.errors import ApiError
-from cms.api.idempotency import Idempotency, Replay
 from cms.applications import services
 from cms.applications.api import file_response
-from cms.applications.enums import AWAITING_SUPPLEMENT, ApplicantKind, Channel, DeliveryMethod, MaterialState
+from cms.applications.enums import AWAITING_SUPPLEMENT, ApplicantKind, DeliveryMethod, MaterialState
 from cms.applications.models import Application
-from cms.applications.services import Actor, Refusal
-from cms.personal.keys import keyed_hash
+from cms.core.caller import Caller
+from cms.core.enums import Channel, Language
+from cms.core.errors import limit_page
+from cms.core.idempotency import Idempotency
 from cms.personal.masking import mask_name, mask_phone
 from cms.services.models import ServiceGuidePage
+from guides.refusal import Refusal
 
 SESSION_KEY = "onetrip_applications"
 REMEMBERED = 20
@@ -43,7 +44,17 @@ def _remembered(request, receipt: str) -> Application:
 
 
 def _language(request) -> str:
-    return "en" if (request.LANGUAGE_CODE or "").startswith("en") else "zh-hans"
+    return Language.of(request.LANGUAGE_CODE)
+
+
+def _caller(request, id_number: str = "") -> Caller:
+    return Caller.of(request, Channel.WEB, id_number=id_number)
+
+
+def _speak(refusal: Refusal) -> tuple[str, dict[str, str]]:
+    """A refusal's message and field messages in the page's language."""
+    language = translation.get_language() or ""
+    return refusal.speak(language), refusal.field_messages(language)
 
 
 @require_GET
@@ -72,7 +83,10 @@ def apply(request, code: str):
     error = ""
     if request.method == "POST":
         values.update({k: request.POST.get(k, "") for k in request.POST if k != "csrfmiddlewaretoken"})
-        application, error, errors = _submit(request, form)
+        try:
+            application, error, errors = _submit(request, form)
+        except Refusal as refusal:  # a limit: the same 429 the API answers
+            return limit_page(request, refusal)
         if application is not None:
             _remember(request, application.receipt)
             return redirect("applications:detail", receipt=application.receipt)
@@ -91,34 +105,22 @@ def apply(request, code: str):
 
 
 def _submit(request, form) -> tuple[Application | None, str, dict]:
-    """Submit from the posted form: (application, "", {}) or (None, message, field errors)."""
+    """Submit from the posted form: (application, "", {}) or (None, message, field errors); a limit raises.
+    One key per rendered form: a second submit (double click, back button) gives the same receipt."""
     data = request.POST
     files = _files(request)
-    # One key per rendered form: a second submit (double click, back button) gives the same receipt.
     payload = {k: data.get(k, "") for k in ("applicant_kind", *PERSONAL_FIELDS, "delivery", "centre")}
     payload["files"] = sorted(f"{field}:{f.name}:{f.size}" for field, group in files.items() for f in group)
+    caller = _caller(request, data.get("id_number") or data.get("uscc", ""))
     key = data.get("form_key", "")
-    idempotency = Idempotency(
-        key if 8 <= len(key) <= 100 else None, keyed_hash(json.dumps(payload, sort_keys=True, ensure_ascii=False))
-    )
     try:
-        if idempotency.key and idempotency.replay(Application.objects) is not None:
-            return Application.objects.get(idempotency_key=idempotency.key), "", {}
-        application = services.submit(
-            form.guide.code,
-            data,
-            files,
-            Actor.submitter(Channel.WEB),
-            idempotency=idempotency,
-            respond=lambda a: {"receipt": a.receipt},
-        )
+        idempotency = Idempotency.of(caller, key if 8 <= len(key) <= 100 else None, payload)
+        application, _ = services.submit(form.guide.code, data, files, caller, idempotency)
         return application, "", {}
-    except Replay:
-        return Application.objects.get(idempotency_key=idempotency.key), "", {}
     except Refusal as refusal:
-        return None, refusal.message, refusal.fields
-    except ApiError:
-        return None, "此表单已提交过，请到“查询办件”查看 / this form was already sent; look it up by receipt", {}
+        if refusal.status == 429:
+            raise
+        return None, *_speak(refusal)
 
 
 def _detail_context(application: Application) -> dict:
@@ -136,21 +138,18 @@ def _detail_context(application: Application) -> dict:
 
 @require_http_methods(["GET", "POST"])
 def lookup(request):
-    error = ""
-    receipt = ""
-    if request.method == "POST":
-        receipt = request.POST.get("receipt", "")
-        try:
-            ratelimit.check("lookup", request, id_number=request.POST.get("id_number", ""))
-            application = services.find(receipt, request.POST.get("id_number", ""))
-        except ApiError as refusal:  # a Refusal, or the rate limit
-            error = refusal.message
-            status = refusal.status
-        else:
-            _remember(request, application.receipt)
-            return redirect("applications:detail", receipt=application.receipt)
-        return render(request, "applications/lookup.html", {"error": error, "receipt": receipt}, status=status)
-    return render(request, "applications/lookup.html", {"error": "", "receipt": ""})
+    if request.method != "POST":
+        return render(request, "applications/lookup.html", {"error": "", "receipt": ""})
+    receipt = request.POST.get("receipt", "")
+    try:
+        application = services.find(receipt, _caller(request, request.POST.get("id_number", "")))
+    except Refusal as refusal:
+        if refusal.status == 429:
+            return limit_page(request, refusal)
+        error, _ = _speak(refusal)
+        return render(request, "applications/lookup.html", {"error": error, "receipt": receipt}, status=refusal.status)
+    _remember(request, application.receipt)
+    return redirect("applications:detail", receipt=application.receipt)
 
 
 @require_GET
@@ -162,12 +161,14 @@ def detail(request, receipt: str):
 def supplement(request, receipt: str):
     application = _remembered(request, receipt)
     try:
-        services.supplement(application, _files(request), Actor.submitter(Channel.WEB))
+        services.supplement(application, _files(request), _caller(request, application.identifier))
     except Refusal as refusal:
+        if refusal.status == 429:
+            return limit_page(request, refusal)
         context = _detail_context(application)
-        context.update({"error": refusal.message, "errors": refusal.fields})
+        context["error"], context["errors"] = _speak(refusal)
         return render(request, "applications/detail.html", context, status=refusal.status)
-    messages.success(request, "材料已补交 / the material has been supplied")
+    messages.success(request, _("The material has been supplied."))
     return redirect("applications:detail", receipt=application.receipt)
 
 

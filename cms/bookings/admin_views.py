@@ -11,13 +11,14 @@ from django.urls import reverse
 from django.views.decorators.http import require_POST
 
 from cms.bookings import services
-from cms.bookings.enums import BookingStatus, Channel
+from cms.bookings.enums import BookingStatus
 from cms.bookings.models import Booking
-from cms.bookings.services import Actor, Refusal
 from cms.centres.models import CentrePage
+from cms.core.caller import Caller
 from cms.personal.masking import mask_name, mask_phone
 from guides import clock
 from guides.enums import WindowCategory
+from guides.refusal import Refusal
 
 VIEW = "bookings.view_booking"
 CHANGE = "bookings.change_booking"
@@ -73,9 +74,7 @@ def staff_check_in(request, pk: int):
     _require(request, CHANGE)
     booking = get_object_or_404(Booking.objects.select_related("slot", "slot__centre"), pk=pk)
     try:
-        booking = services.check_in(
-            booking, Actor(Channel.STAFF, user=request.user.get_username()), enforce_window=False
-        )
+        booking = services.check_in(booking.code, Caller.staff(request.user, request), enforce_window=False)
         messages.success(
             request, f"{booking.code} 已签到，排队号 {booking.ticket} / checked in, ticket {booking.ticket}"
         )

@@ -4,35 +4,28 @@
 import datetime as dt
 import json
 
+from django.http import HttpResponse
 from ninja import Field, Query, Router, Schema, Status
 
-from cms.api import ratelimit
-from cms.api.access import WriteAccess
-from cms.api.errors import ApiError, ErrorBody
-from cms.api.etag import etag
-from cms.api.idempotency import Idempotency, Replay
 from cms.bookings import services
 from cms.bookings.calendar_file import booking_ics
-from cms.bookings.enums import Channel, SlotState
 from cms.bookings.models import Booking, Slot
 from cms.bookings.qr import qr_svg
-from cms.bookings.services import Actor, Refusal
-from cms.bookings.slots import ensure_day
-from cms.centres.models import CentrePage
-from cms.devices.auth import DeviceTokenAuth, claimed_device
+from cms.core.caller import ID_HEADER
+from cms.core.enums import Language
+from cms.core.errors import ErrorBody
+from cms.core.etag import etag
+from cms.core.idempotency import HEADER, REPLAYED_HEADER, Idempotency
+from cms.devices.access import WriteAccess
+from cms.devices.auth import DeviceTokenAuth, api_caller
 from cms.personal.masking import mask_name, mask_phone
-from guides import clock
+from guides import applicants
 from guides.enums import WindowCategory
 from guides.hours import TZ
+from guides.refusal import Refusal, Text
 
 slots_router = Router(tags=["bookings"])
 bookings_router = Router(tags=["bookings"])
-
-ID_HEADER = "X-Id-Number"
-
-
-def _raise(refusal: Refusal):
-    raise ApiError(refusal.status, refusal.code, refusal.message, refusal.fields) from refusal
 
 
 class SlotOut(Schema):
@@ -78,30 +71,8 @@ def slot_body(slot: Slot) -> dict:
 def list_slots(request, query: Query[SlotQuery]):
     """Bookable slots of a guide at a centre on a date, inside the booking window, with places left.
     Rate-limited per caller; answers carry an ETag (send `If-None-Match` to get 304 when unchanged)."""
-    ratelimit.check("slots", request, claimed_device(request))
-    try:
-        guide = services.bookable_guide(query.guide)
-    except Refusal as refusal:
-        _raise(refusal)
-    centre = CentrePage.objects.live().filter(code=query.centre.lower()).first()
-    if centre is None:
-        raise ApiError(404, "not_found", "未找到该服务中心 / no such centre", {"centre": "unknown centre code"})
-    if not guide.centre_links.filter(centre=centre).exists():
-        raise ApiError(
-            400,
-            "invalid",
-            "该服务中心不办理此事项 / this centre does not handle the item",
-            {"centre": "the guide is not handled here"},
-        )
-    now = clock.now()
-    earliest, last_date = services.window(now, services.settings())
-    items = []
-    if now.astimezone(TZ).date() <= query.date <= last_date:
-        ensure_day(centre, query.date)
-        slots = Slot.objects.filter(
-            centre=centre, date=query.date, category=guide.category, state=SlotState.OPEN, start__gte=earliest
-        ).select_related("centre")
-        items = [slot_body(s) for s in slots.order_by("start")]
+    guide, centre = services.guide_at_centre(query.guide, query.centre)
+    items = [slot_body(s) for s in services.open_slots(guide, centre, query.date, api_caller(request))]
     return {"items": items, "count": len(items)}
 
 
@@ -179,11 +150,12 @@ def booking_body(booking: Booking) -> dict:
 def _id_number(request, given: str = "") -> str:
     value = given or request.headers.get(ID_HEADER, "")
     if not value:
-        raise ApiError(
+        raise Refusal(
             400,
             "invalid",
-            "请提供证件号 / the ID number is needed",
-            {"id_number": f"in the body or the {ID_HEADER} header"},
+            "请提供证件号",
+            "the ID number is needed",
+            {"id_number": Text(f"请在请求体或 {ID_HEADER} 头中提供", f"in the body or the {ID_HEADER} header")},
         )
     return value
 
@@ -195,115 +167,72 @@ def _optional_id_number(request) -> str:
     try:
         data = json.loads(request.body)
     except ValueError:
-        raise ApiError(400, "invalid", "请求体不是有效的 JSON / the body is not valid JSON") from None
+        raise Refusal(400, "invalid", "请求体不是有效的 JSON", "the body is not valid JSON") from None
     value = data.get("id_number", "") if isinstance(data, dict) else ""
     return value if isinstance(value, str) else ""
-
-
-def _find(request, code: str, given: str = "", scope: str = "lookup", device=None) -> Booking:
-    id_number = _id_number(request, given)
-    ratelimit.check(scope, request, device, id_number)
-    try:
-        return services.find(code, id_number)
-    except Refusal as refusal:
-        _raise(refusal)
 
 
 WRITE_ERRORS = {400: ErrorBody, 401: ErrorBody, 403: ErrorBody, 404: ErrorBody, 409: ErrorBody, 429: ErrorBody}
 
 
-def _release_throttle(request, slot_id: int, device, id_number: str) -> None:
-    slot_date = Slot.objects.filter(pk=slot_id).values_list("date", flat=True).first()
-    if slot_date is not None:
-        now = clock.now()
-        _, last_date = services.window(now, services.settings())
-        ratelimit.check_release(request, slot_date, last_date, now, device, id_number)
-
-
 @bookings_router.post("", auth=WriteAccess(), response={201: BookingOut, 422: ErrorBody, **WRITE_ERRORS})
-def create_booking(request, payload: BookingIn):
-    """Book a slot. Send an `Idempotency-Key` to make retries safe; kiosks send their device token, the
-    website its CSRF token. Rate-limited per caller and per ID number (429 with `Retry-After`)."""
-    device = request.auth.device
-    idempotency = Idempotency.from_request(request, payload.dict())
-    first = idempotency.replay(Booking.objects)
-    if first is not None:
-        return idempotency.respond(*first)
-    ratelimit.check("booking", request, device, payload.id_number)
-    _release_throttle(request, payload.slot, device, payload.id_number)
-    try:
-        applicant = services.validate_applicant(
-            payload.name, payload.phone, payload.id_number, payload.email, payload.language
-        )
-        booking = services.book(
-            payload.slot,
-            payload.guide,
-            applicant,
-            Actor(Channel.KIOSK if device else Channel.API, device=device),
-            idempotency=idempotency,
-            respond=booking_body,
-        )
-    except Replay as replay:
-        return idempotency.respond(replay.status, replay.body)
-    except Refusal as refusal:
-        _raise(refusal)
-    return Status(201, booking.idempotency_response or booking_body(booking))
+def create_booking(request, payload: BookingIn, response: HttpResponse):
+    """Book a slot. Send an `Idempotency-Key` to make retries safe (a replay answers the booking as it is now,
+    with `Idempotent-Replayed: true`); kiosks send their device token, the website its CSRF token.
+    Rate-limited per caller and per ID number, and throttled while a new day's slots open (429 with
+    `Retry-After`)."""
+    caller = api_caller(request, payload.id_number)
+    idempotency = Idempotency.of(caller, request.headers.get(HEADER), payload.dict())
+    applicant = applicants.applicant(payload.name, payload.id_number, payload.phone, payload.email)
+    booking, replayed = services.book(
+        payload.slot, payload.guide, applicant, caller, Language.of(payload.language), idempotency
+    )
+    if replayed:
+        response[REPLAYED_HEADER] = "true"
+    return Status(201, booking_body(booking))
 
 
 @bookings_router.get("/{code}", response={200: BookingOut, 400: ErrorBody, 404: ErrorBody, 429: ErrorBody})
 def get_booking(request, code: str):
-    """Look a booking up: the ID number goes in the `X-Id-Number` header. Rate-limited."""
-    return booking_body(_find(request, code, device=claimed_device(request)))
+    """Look a booking up: the ID number goes in the `X-Id-Number` header. Rate-limited per caller, ID number
+    and code; a code that sees a few wrong ID numbers locks (429 with `Retry-After`)."""
+    return booking_body(services.find(code, api_caller(request, _id_number(request))))
 
 
 @bookings_router.delete("/{code}", auth=WriteAccess(), response={200: BookingOut, **WRITE_ERRORS})
 def cancel_booking(request, code: str):
     """Cancel, up to the cut-off; the ID number in a JSON body `{"id_number"}` or the `X-Id-Number` header.
     Whoever holds the code and the ID number may cancel, whichever kiosk or browser made the booking."""
-    device = request.auth.device
-    booking = _find(request, code, _optional_id_number(request), "booking", device)
-    try:
-        booking = services.cancel(booking, Actor(Channel.API, device=device))
-    except Refusal as refusal:
-        _raise(refusal)
-    return booking_body(booking)
+    caller = api_caller(request, _id_number(request, _optional_id_number(request)))
+    return booking_body(services.cancel(services.find(code, caller), caller))
 
 
 @bookings_router.post("/{code}/reschedule", auth=WriteAccess(), response={200: BookingOut, **WRITE_ERRORS})
 def reschedule_booking(request, code: str, payload: RescheduleIn):
     """Move the booking to another slot (same code), up to the cut-off."""
-    device = request.auth.device
-    booking = _find(request, code, payload.id_number, "booking", device)
-    _release_throttle(request, payload.slot, device, booking.id_number)
-    try:
-        booking = services.reschedule(booking, payload.slot, Actor(Channel.API, device=device))
-    except Refusal as refusal:
-        _raise(refusal)
-    return booking_body(booking)
+    caller = api_caller(request, _id_number(request, payload.id_number))
+    return booking_body(services.reschedule(services.find(code, caller), payload.slot, caller))
 
 
 @bookings_router.post(
     "/{code}/check-in",
     auth=DeviceTokenAuth(),
-    response={200: TicketOut, 400: ErrorBody, 401: ErrorBody, 404: ErrorBody, 409: ErrorBody},
+    response={
+        200: TicketOut,
+        400: ErrorBody,
+        401: ErrorBody,
+        403: ErrorBody,
+        404: ErrorBody,
+        409: ErrorBody,
+        429: ErrorBody,
+    },
 )
 def check_in_booking(request, code: str):
-    """Arrival at the centre (kiosks only): a queue ticket for the booking's window category. An optional
-    JSON body `{"id_number"}` (from the kiosk's ID card reader) must match the booking."""
-    device = request.auth
-    given = _optional_id_number(request) or request.headers.get(ID_HEADER, "")
-    if given:
-        booking = _find(request, code, given)
-    else:
-        booking = (
-            Booking.objects.select_related("slot", "slot__centre").filter(code=services.normalise_code(code)).first()
-        )
-        if booking is None:
-            raise ApiError(404, "not_found", "未找到该预约 / no such booking")
-    try:
-        booking = services.check_in(booking, Actor(Channel.KIOSK, device=device))
-    except Refusal as refusal:
-        _raise(refusal)
+    """Arrival at the centre (kiosks of that centre only): a queue ticket for the booking's window category.
+    An optional JSON body `{"id_number"}` (or the `X-Id-Number` header) must match the booking; send
+    `X-Id-Number-Source: card` when the kiosk read it from the ID card. Rate-limited per kiosk and code."""
+    caller = api_caller(request, _optional_id_number(request) or request.headers.get(ID_HEADER, ""))
+    booking = services.check_in(code, caller)
     return {
         "code": booking.code,
         "ticket": booking.ticket,

@@ -1,64 +1,58 @@
-"""The booking as an iCalendar (.ics) event (RFC 5545), to add to a phone's calendar."""
+"""The booking as an iCalendar (.ics) event (RFC 5545, built by `icalendar`), to add to a phone's calendar.
+
+The website, the API and the mails give the same `UID` (`<code>@<our domain>`), and `SEQUENCE` grows with each
+change, so a calendar that has the event replaces it; a cancelled booking is an iTIP `CANCEL` (RFC 5546),
+which needs the `ORGANIZER` a calendar matches it by.
+"""
 
 import datetime as dt
 
+from django.conf import settings
+from icalendar import Alarm, Calendar, Event, vCalAddress, vText
+
 from cms.bookings.enums import BookingStatus
 from cms.bookings.models import Booking
+from cms.core.urls import site_domain
 from guides import clock
 
-
-def _text(value: str) -> str:
-    return value.replace("\\", "\\\\").replace(";", "\\;").replace(",", "\\,").replace("\n", "\\n")
+_HOUR = dt.timedelta(hours=1)
 
 
-def _fold(line: str) -> str:
-    """Lines longer than 75 octets continue on the next line after a space (RFC 5545 §3.1)."""
-    out, current = [], b""
-    for char in line:
-        encoded = char.encode()
-        if len(current) + len(encoded) > 75:
-            out.append(current.decode())
-            current = b" "
-        current += encoded
-    out.append(current.decode())
-    return "\r\n".join(out)
-
-
-def _utc(moment: dt.datetime) -> str:
-    return moment.astimezone(dt.UTC).strftime("%Y%m%dT%H%M%SZ")
-
-
-def booking_ics(booking: Booking, domain: str = "onetrip") -> str:
+def booking_ics(booking: Booking) -> str:
     slot, centre = booking.slot, booking.slot.centre
     cancelled = booking.status == BookingStatus.CANCELLED
     english = booking.language == "en"
     summary = f"Appointment: {booking.guide_name}" if english else f"预约办事：{booking.guide_name}"
-    location = (centre.address_en or centre.address) if english else centre.address
     place = centre.name_en if english else centre.title
     description = (
         f"Booking code {booking.code}. {place}. Please bring your ID and check in at the kiosk or the window."
         if english
         else f"预约码 {booking.code}。{place}。请携带身份证件，到自助终端或窗口签到。"
     )
-    lines = [
-        "BEGIN:VCALENDAR",
-        "VERSION:2.0",
-        "PRODID:-//OneTrip//Bookings//ZH",
-        "CALSCALE:GREGORIAN",
-        f"METHOD:{'CANCEL' if cancelled else 'PUBLISH'}",
-        "BEGIN:VEVENT",
-        f"UID:{booking.code}@{domain}",
-        f"SEQUENCE:{booking.sequence}",
-        f"DTSTAMP:{_utc(clock.now())}",
-        f"DTSTART:{_utc(slot.start)}",
-        f"DTEND:{_utc(slot.end)}",
-        f"SUMMARY:{_text(summary)}",
-        f"LOCATION:{_text(location)}",
-        f"DESCRIPTION:{_text(description)}",
-        f"GEO:{centre.latitude:.6f};{centre.longitude:.6f}",
-        f"STATUS:{'CANCELLED' if cancelled else 'CONFIRMED'}",
-    ]
+    calendar = Calendar()
+    calendar.add("prodid", "-//OneTrip//Bookings//ZH")
+    calendar.add("version", "2.0")
+    calendar.add("calscale", "GREGORIAN")
+    calendar.add("method", "CANCEL" if cancelled else "PUBLISH")
+    event = Event()
+    event.add("uid", f"{booking.code}@{site_domain()}")
+    event.add("sequence", booking.sequence)
+    event.add("dtstamp", clock.now())
+    event.add("dtstart", slot.start)
+    event.add("dtend", slot.end)
+    event.add("summary", summary)
+    event.add("location", (centre.address_en or centre.address) if english else centre.address)
+    event.add("description", description)
+    event.add("geo", (centre.latitude, centre.longitude))
+    event.add("status", "CANCELLED" if cancelled else "CONFIRMED")
+    organizer = vCalAddress(f"mailto:{settings.DEFAULT_FROM_EMAIL}")
+    organizer.params["cn"] = vText(place)
+    event["organizer"] = organizer
     if not cancelled:
-        lines += ["BEGIN:VALARM", "ACTION:DISPLAY", "TRIGGER:-PT1H", f"DESCRIPTION:{_text(summary)}", "END:VALARM"]
-    lines += ["END:VEVENT", "END:VCALENDAR"]
-    return "\r\n".join(_fold(line) for line in lines) + "\r\n"
+        alarm = Alarm()
+        alarm.add("action", "DISPLAY")
+        alarm.add("trigger", -_HOUR)
+        alarm.add("description", summary)
+        event.add_component(alarm)
+    calendar.add_component(event)
+    return calendar.to_ical().decode()

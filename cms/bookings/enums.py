@@ -19,18 +19,6 @@ class SlotState(models.TextChoices):
     CLOSED = "closed", "关闭 closed"  # no longer within opening hours
 
 
-class Channel(models.TextChoices):
-    WEB = "web", "网站 website"
-    API = "api", "接口 API"
-    KIOSK = "kiosk", "自助终端 kiosk"
-    STAFF = "staff", "窗口 staff"
-
-
-class Language(models.TextChoices):
-    ZH = "zh-hans", "简体中文"
-    EN = "en", "English"
-
-
 class Action(models.TextChoices):
     BOOKED = "booked", "预约 booked"
     RESCHEDULED = "rescheduled", "改约 rescheduled"

@@ -2,7 +2,7 @@
 
 from django import forms
 
-from cms.bookings.enums import Language
+from cms.core.enums import Language
 
 
 class PersonalFields(forms.Form):

@@ -7,8 +7,9 @@ from django.db.models import F, Q
 from wagtail.admin.panels import FieldPanel, MultiFieldPanel
 from wagtail.contrib.settings.models import BaseGenericSetting
 
-from cms.api.idempotency import IdempotentModel
-from cms.bookings.enums import LIVE, Action, BookingStatus, Channel, Language, SlotState
+from cms.bookings.enums import LIVE, Action, BookingStatus, SlotState
+from cms.core.enums import Channel, Language
+from cms.core.idempotency import IdempotentModel
 from cms.personal.fields import EncryptedTextField
 from guides.centres import RuleKind
 from guides.enums import WindowCategory

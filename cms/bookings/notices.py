@@ -7,7 +7,6 @@ a booking. Bookings without an e-mail address get no notice (the kiosk prints it
 import functools
 import logging
 
-from django.conf import settings
 from django.core.mail import EmailMessage
 from django.db import transaction
 from django.template.loader import render_to_string
@@ -15,6 +14,7 @@ from django.utils import translation
 
 from cms.bookings.calendar_file import booking_ics
 from cms.bookings.qr import qr_png
+from cms.core.urls import absolute
 from guides.enums import WindowCategory
 from guides.hours import TZ
 
@@ -30,7 +30,7 @@ def notify_later(booking_id: int, kind: str) -> None:
 
 
 def manage_url() -> str:
-    return settings.WAGTAILADMIN_BASE_URL.rstrip("/") + "/booking/manage/"
+    return absolute("/booking/manage/")
 
 
 def send_notice(booking_id: int, kind: str) -> bool:

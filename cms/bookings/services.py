@@ -8,112 +8,38 @@ its condition after any competing writer commits. A full slot is a 409, never an
 
 Per-person limits are checked under a row lock on the person (PostgreSQL), so two bookings by the same
 person cannot both pass the weekly cap; "one live booking per guide" is also a partial unique index.
+
+Every operation takes the `Caller` and decides its own rate limits and the slot-release throttle
+(cms/core/limits.py) before anything else: the API, the website and the kiosk are held to the same.
 """
 
 import datetime as dt
-import re
-import secrets
-from collections.abc import Callable
-from dataclasses import dataclass
 
 from django.db import IntegrityError, transaction
 from django.db.models import F
 
-from cms.api.idempotency import Idempotency, Replay
-from cms.bookings.enums import COUNTED, LIVE, Action, BookingStatus, Language, SlotState
+from cms.bookings.enums import COUNTED, LIVE, Action, BookingStatus, SlotState
 from cms.bookings.models import Booking, BookingEvent, BookingSettings, Person, Slot, TicketCounter
 from cms.bookings.notices import notify_later
-from cms.devices.models import KioskDevice
+from cms.bookings.slots import ensure_day
+from cms.centres.models import CentrePage
+from cms.core import limits, lookups
+from cms.core.caller import Caller
+from cms.core.enums import Channel, Language
+from cms.core.idempotency import Idempotency, idempotent_create
+from cms.hours.sources import centre_hours
 from cms.personal.keys import keyed_hash
 from cms.personal.masking import mask_identifier
 from cms.services.models import ServiceGuidePage
 from guides import clock
+from guides.applicants import Applicant
+from guides.codes import BOOKING_CODE_LENGTH, new_code, normalise
 from guides.enums import WindowCategory
 from guides.hours import TZ, week_of
-from guides.identifiers import IdentifierError, validate_identifier
+from guides.refusal import Refusal, Text
 
-CODE_ALPHABET = "23456789ABCDEFGHJKMNPQRSTUVWXYZ"  # no 0/O, 1/I/L: read out over the phone
-CODE_LENGTH = 8
 TICKET_LETTERS = {category: chr(ord("A") + n) for n, category in enumerate(WindowCategory)}
-_PHONE = re.compile(r"^(1[3-9]\d{9}|0\d{2,3}-?\d{7,8})$")
-_EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
-
-
-class Refusal(Exception):
-    """Why a booking operation cannot be done: an HTTP status, a code and a message in both languages."""
-
-    def __init__(self, status: int, code: str, zh: str, en: str, fields: dict[str, str] | None = None):
-        super().__init__(f"{zh} / {en}")
-        self.status, self.code, self.zh, self.en, self.fields = status, code, zh, en, fields or {}
-
-    @property
-    def message(self) -> str:
-        return f"{self.zh} / {self.en}"
-
-
-@dataclass(frozen=True)
-class Applicant:
-    """Validated personal data of whoever books."""
-
-    name: str
-    phone: str
-    identifier: str  # canonical ID number or USCC
-    email: str | None
-    language: str
-
-    @property
-    def key(self) -> str:
-        return keyed_hash(self.identifier)
-
-
-@dataclass(frozen=True)
-class Actor:
-    """Who acts: a channel, and the kiosk or staff user if any (for the booking's history)."""
-
-    channel: str
-    device: KioskDevice | None = None
-    user: str = ""
-
-    @property
-    def label(self) -> str:
-        return self.user or (self.device.name if self.device else self.channel)
-
-
-def settings() -> BookingSettings:
-    return BookingSettings.load()
-
-
-def normalise_code(code: str) -> str:
-    return re.sub(r"[\s-]", "", code or "").upper()
-
-
-def validate_identifier_field(value: str, field: str = "id_number") -> str:
-    try:
-        return validate_identifier(value)
-    except IdentifierError as error:
-        raise Refusal(400, "invalid", error.zh, error.en, {field: str(error)}) from None
-
-
-def validate_applicant(name: str, phone: str, id_number: str, email: str = "", language: str = "") -> Applicant:
-    fields = {}
-    name = " ".join((name or "").split())
-    if not 1 <= len(name) <= 50:
-        fields["name"] = "姓名为1至50个字 / a name of 1 to 50 characters"
-    phone = re.sub(r"[\s()]", "", phone or "").removeprefix("+86")
-    if not _PHONE.match(phone):
-        fields["phone"] = "请填写11位手机号或带区号的固定电话 / an 11-digit mobile or a landline with area code"
-    email = (email or "").strip()
-    if email and (len(email) > 254 or not _EMAIL.match(email)):
-        fields["email"] = "邮箱格式不正确 / not an e-mail address"
-    identifier = ""
-    try:
-        identifier = validate_identifier(id_number)
-    except IdentifierError as error:
-        fields["id_number"] = str(error)
-    if fields:
-        raise Refusal(400, "invalid", "请检查填写的信息", "please check the details given", fields)
-    language = language if language in Language.values else Language.ZH
-    return Applicant(name, phone, identifier, email or None, language)
+NOT_FOUND = Text("未找到该预约（请核对预约码和证件号）", "no booking with this code and ID number")
 
 
 def bookable_guide(code: str) -> ServiceGuidePage:
@@ -124,10 +50,16 @@ def bookable_guide(code: str) -> ServiceGuidePage:
         .first()
     )
     if guide is None:
-        raise Refusal(404, "not_found", "未找到该事项", "no such guide", {"guide": "unknown guide code"})
+        raise Refusal(
+            404, "not_found", "未找到该事项", "no such guide", {"guide": Text("事项编码有误", "unknown guide code")}
+        )
     if not guide.channels_appointment:
         raise Refusal(
-            400, "invalid", "该事项不需要预约", "this item takes no appointments", {"guide": "no appointments"}
+            400,
+            "invalid",
+            "该事项不需要预约",
+            "this item takes no appointments",
+            {"guide": Text("该事项不需要预约", "no appointments")},
         )
     return guide
 
@@ -139,7 +71,11 @@ def check_guide_at(guide: ServiceGuidePage, slot: Slot) -> None:
             "invalid",
             "该时段不属于此事项的窗口类别",
             "the slot is for another window category",
-            {"slot": f"choose a {guide.category} slot"},
+            {
+                "slot": Text(
+                    f"请选择{guide.category}窗口的时段", f"choose a {WindowCategory(guide.category).label_en} slot"
+                )
+            },
         )
     if not guide.centre_links.filter(centre_id=slot.centre_id).exists():
         raise Refusal(
@@ -147,7 +83,7 @@ def check_guide_at(guide: ServiceGuidePage, slot: Slot) -> None:
             "invalid",
             "该服务中心不办理此事项",
             "this centre does not handle the item",
-            {"slot": "choose a slot at a centre that handles the item"},
+            {"slot": Text("请选择办理此事项的服务中心的时段", "choose a slot at a centre that handles the item")},
         )
 
 
@@ -188,8 +124,58 @@ def get_slot(slot_id: int, field: str = "slot") -> Slot:
         .first()
     )
     if slot is None:
-        raise Refusal(404, "not_found", "未找到该时段", "no such slot", {field: "unknown slot"})
+        raise Refusal(404, "not_found", "未找到该时段", "no such slot", {field: Text("时段不存在", "unknown slot")})
     return slot
+
+
+def guide_at_centre(guide_code: str, centre_code: str) -> tuple[ServiceGuidePage, CentrePage]:
+    """A bookable guide and a live centre that handles it, or the refusal saying which is wrong."""
+    guide = bookable_guide(guide_code)
+    centre = CentrePage.objects.live().filter(code=(centre_code or "").lower()).first()
+    if centre is None:
+        raise Refusal(
+            404,
+            "not_found",
+            "未找到该服务中心",
+            "no such centre",
+            {"centre": Text("中心编码有误", "unknown centre code")},
+        )
+    if not guide.centre_links.filter(centre=centre).exists():
+        raise Refusal(
+            400,
+            "invalid",
+            "该服务中心不办理此事项",
+            "this centre does not handle the item",
+            {"centre": Text("该中心不办理此事项", "the guide is not handled here")},
+        )
+    return guide, centre
+
+
+def open_dates(centre: CentrePage, category: str, now: dt.datetime | None = None) -> list[dt.date]:
+    """Dates inside the booking window on which the category is open at the centre."""
+    now = now or clock.now()
+    _, last = window(now, BookingSettings.load())
+    today = now.astimezone(TZ).date()
+    hours = centre_hours(centre, today, last)
+    days = [today + dt.timedelta(days=n) for n in range((last - today).days + 1)]
+    return [d for d in days if hours.periods(d, WindowCategory(category))]
+
+
+def open_slots(
+    guide: ServiceGuidePage, centre: CentrePage, day: dt.date, caller: Caller, now: dt.datetime | None = None
+) -> list[Slot]:
+    """The guide's slots at the centre on `day` that can still be booked. Counted per caller (`slots`
+    limits): slot-grabbing bots poll slot lists, through any channel."""
+    limits.check("slots", caller)
+    now = now or clock.now()
+    earliest, last_date = window(now, BookingSettings.load())
+    if not now.astimezone(TZ).date() <= day <= last_date:
+        return []
+    ensure_day(centre, day)
+    slots = Slot.objects.filter(
+        centre=centre, date=day, category=guide.category, state=SlotState.OPEN, start__gte=earliest
+    ).select_related("centre")
+    return list(slots.order_by("start"))
 
 
 def _locked_person(key: str) -> Person:
@@ -210,12 +196,7 @@ def _check_limits(person: Person, guide_code: str, slot: Slot, now: dt.datetime,
     if exclude is not None:
         mine = mine.exclude(pk=exclude.pk)
     if exclude is None and mine.filter(guide_code=guide_code, status__in=LIVE).exists():
-        raise Refusal(
-            409,
-            "already_booked",
-            "您已预约该事项，如需更改请改约或取消",
-            "you already have a booking for this item; reschedule or cancel it",
-        )
+        raise _already_booked()
     monday, sunday = week_of(slot.date)
     if mine.filter(status__in=COUNTED, slot__date__range=(monday, sunday)).count() >= conf.weekly_cap:
         raise Refusal(
@@ -224,6 +205,15 @@ def _check_limits(person: Person, guide_code: str, slot: Slot, now: dt.datetime,
             f"每人每周最多预约 {conf.weekly_cap} 次",
             f"at most {conf.weekly_cap} bookings a week per person",
         )
+
+
+def _already_booked() -> Refusal:
+    return Refusal(
+        409,
+        "already_booked",
+        "您已预约该事项，如需更改请改约或取消",
+        "you already have a booking for this item; reschedule or cancel it",
+    )
 
 
 def _full() -> Refusal:
@@ -241,26 +231,29 @@ def _free_place(slot_id: int) -> None:
     Slot.objects.filter(pk=slot_id, booked__gt=0).update(booked=F("booked") - 1)
 
 
-def _new_code() -> str:
-    while True:
-        code = "".join(secrets.choice(CODE_ALPHABET) for _ in range(CODE_LENGTH))
-        if not Booking.objects.filter(code=code).exists():
-            return code
+def _release_throttle(caller: Caller, slot: Slot, identifier: str, now: dt.datetime, conf: BookingSettings) -> None:
+    _, last_date = window(now, conf)
+    limits.check_release(caller, slot.date, last_date, now, identifier)
 
 
 def book(
     slot_id: int,
     guide_code: str,
     applicant: Applicant,
-    actor: Actor,
-    now: dt.datetime | None = None,
+    caller: Caller,
+    language: str = Language.ZH,
     idempotency: Idempotency | None = None,
-    respond: Callable[[Booking], dict] | None = None,
-) -> Booking:
-    """Book a place, or raise Refusal (or Replay, for a repeated Idempotency-Key)."""
+    now: dt.datetime | None = None,
+) -> tuple[Booking, bool]:
+    """Book a place: (booking, whether it is a replay of an earlier request with the same key), or a Refusal."""
     now = now or clock.now()
-    conf = settings()
+    idempotency = idempotency or Idempotency(None, "")
+    if (first := idempotency.find(Booking.objects)) is not None:
+        return first, True  # a resend after a lost answer is not a second attempt: no limit counts it
+    limits.check("booking", caller, id_number=applicant.identifier)
+    conf = BookingSettings.load()
     slot = get_slot(slot_id)
+    _release_throttle(caller, slot, applicant.identifier, now, conf)
     guide = bookable_guide(guide_code)
     check_guide_at(guide, slot)
     check_bookable(slot, now, conf)
@@ -269,63 +262,52 @@ def book(
         # gone, and answering them here keeps them out of the write lock the real bookings queue for.
         # A place freed meanwhile is no loss: the caller sees "full" a moment early and tries again.
         raise _full()
-    try:
-        with transaction.atomic():
-            person = _locked_person(applicant.key)
-            if idempotency is not None and idempotency.key:
-                idempotency.check_inside(Booking.objects)
-            _check_limits(person, guide.code, slot, now, conf)
-            _take_place(slot.pk)
-            slot.refresh_from_db(fields=["booked", "capacity"])
-            booking = Booking(
-                code=_new_code(),
-                slot=slot,
-                person=person,
-                guide_code=guide.code,
-                guide_name=guide.title,
-                category=guide.category,
-                name=applicant.name,
-                phone=applicant.phone,
-                id_number=applicant.identifier,
-                id_masked=mask_identifier(applicant.identifier),
-                email=applicant.email,
-                language=applicant.language,
-                channel=actor.channel,
-                device=actor.device,
-            )
-            if idempotency is not None and idempotency.key and respond is not None:
-                idempotency.stamp(booking, 201, respond(booking))
-            booking.save()
-            BookingEvent.objects.create(booking=booking, action=Action.BOOKED, by=actor.label)
-            notify_later(booking.pk, "confirmation")
-    except IntegrityError:
-        # A twin request committed first: the same Idempotency-Key, or the same person and guide.
-        if idempotency is not None and (first := idempotency.replay(Booking.objects)) is not None:
-            raise Replay(*first) from None
-        if Booking.objects.filter(person__key=applicant.key, guide_code=guide.code, status__in=LIVE).exists():
-            raise Refusal(
-                409,
-                "already_booked",
-                "您已预约该事项，如需更改请改约或取消",
-                "you already have a booking for this item; reschedule or cancel it",
-            ) from None
-        raise
-    return booking
 
-
-def find(code: str, id_number: str) -> Booking:
-    """The booking with this code, if this ID number made it; the same 404 either way, so codes cannot be probed."""
-    identifier = validate_identifier_field(id_number)
-    booking = (
-        Booking.objects.select_related("slot", "slot__centre")
-        .filter(code=normalise_code(code), person__key=keyed_hash(identifier))
-        .first()
-    )
-    if booking is None:
-        raise Refusal(
-            404, "not_found", "未找到该预约（请核对预约码和证件号）", "no booking with this code and ID number"
+    def make() -> Booking:
+        person = _locked_person(keyed_hash(applicant.identifier))
+        _check_limits(person, guide.code, slot, now, conf)
+        _take_place(slot.pk)
+        booking = Booking(
+            code=new_code(BOOKING_CODE_LENGTH, lambda code: Booking.objects.filter(code=code).exists()),
+            slot=slot,
+            person=person,
+            guide_code=guide.code,
+            guide_name=guide.title,
+            category=guide.category,
+            name=applicant.name,
+            phone=applicant.phone,
+            id_number=applicant.identifier,
+            id_masked=mask_identifier(applicant.identifier),
+            email=applicant.email or None,
+            language=language,
+            channel=caller.channel,
+            device=caller.device,
         )
-    return booking
+        idempotency.stamp(booking)
+        booking.save()
+        BookingEvent.objects.create(booking=booking, action=Action.BOOKED, by=caller.label)
+        notify_later(booking.pk, "confirmation")
+        return booking
+
+    try:
+        booking, replayed = idempotent_create(idempotency, Booking.objects, make)
+    except IntegrityError:
+        # Two requests of one person for one guide at once: the partial unique index let one through.
+        if Booking.objects.filter(
+            person__key=keyed_hash(applicant.identifier), guide_code=guide.code, status__in=LIVE
+        ).exists():
+            raise _already_booked() from None
+        raise
+    if not replayed:
+        booking.slot.refresh_from_db(fields=["booked", "capacity"])
+    return booking, replayed
+
+
+def find(code: str, caller: Caller) -> Booking:
+    """The booking with this code, if the caller's ID number made it; the same 404 either way, and a code
+    that sees a few wrong ID numbers locks (cms/core/lookups.py)."""
+    queryset = Booking.objects.select_related("slot", "slot__centre")
+    return lookups.find_held("booking", queryset, "code", "person__key", code, caller, NOT_FOUND)
 
 
 def _locked(booking: Booking) -> Booking:
@@ -351,9 +333,10 @@ def _check_changeable(booking: Booking, now: dt.datetime, conf: BookingSettings)
         )
 
 
-def cancel(booking: Booking, actor: Actor, now: dt.datetime | None = None) -> Booking:
+def cancel(booking: Booking, caller: Caller, now: dt.datetime | None = None) -> Booking:
     now = now or clock.now()
-    conf = settings()
+    limits.check("booking", caller, id_number=booking.id_number)
+    conf = BookingSettings.load()
     with transaction.atomic():
         booking = _locked(booking)
         _check_changeable(booking, now, conf)
@@ -361,15 +344,17 @@ def cancel(booking: Booking, actor: Actor, now: dt.datetime | None = None) -> Bo
         booking.status = BookingStatus.CANCELLED
         booking.sequence += 1
         booking.save(update_fields=["status", "sequence", "updated_at"])
-        BookingEvent.objects.create(booking=booking, action=Action.CANCELLED, by=actor.label)
+        BookingEvent.objects.create(booking=booking, action=Action.CANCELLED, by=caller.label)
         notify_later(booking.pk, "cancelled")
     return booking
 
 
-def reschedule(booking: Booking, slot_id: int, actor: Actor, now: dt.datetime | None = None) -> Booking:
+def reschedule(booking: Booking, slot_id: int, caller: Caller, now: dt.datetime | None = None) -> Booking:
     now = now or clock.now()
-    conf = settings()
+    limits.check("booking", caller, id_number=booking.id_number)
+    conf = BookingSettings.load()
     new = get_slot(slot_id)
+    _release_throttle(caller, new, booking.id_number, now, conf)
     guide = bookable_guide(booking.guide_code)
     check_guide_at(guide, new)
     check_bookable(new, now, conf)
@@ -397,17 +382,35 @@ def reschedule(booking: Booking, slot_id: int, actor: Actor, now: dt.datetime | 
         BookingEvent.objects.create(
             booking=booking,
             action=Action.RESCHEDULED,
-            by=actor.label,
+            by=caller.label,
             detail=f"{old_start.astimezone(TZ):%Y-%m-%d %H:%M} → {new.start.astimezone(TZ):%Y-%m-%d %H:%M}",
         )
         notify_later(booking.pk, "rescheduled")
     return booking
 
 
-def check_in(booking: Booking, actor: Actor, now: dt.datetime | None = None, enforce_window: bool = True) -> Booking:
-    """Arrival at the centre: a queue ticket per category and day (A001, …). Repeating it gives the same ticket."""
+def check_in(code: str, caller: Caller, now: dt.datetime | None = None, enforce_window: bool = True) -> Booking:
+    """Arrival at the centre, at a kiosk of that centre: a queue ticket per category and day (A001, …).
+    Repeating it gives the same ticket. With an ID number (from the card reader) the booking must be that
+    person's, and a card read unlocks a code locked by wrong guesses."""
     now = now or clock.now()
-    conf = settings()
+    at_kiosk = caller.channel != Channel.STAFF  # staff check people in at the window, seeing them
+    if at_kiosk and (caller.device is None or caller.device.centre_id is None):
+        raise Refusal(
+            403,
+            "kiosk_without_centre",
+            "此终端未绑定服务中心，不能签到",
+            "this kiosk belongs to no centre, so it cannot check anyone in",
+        )
+    code = normalise(code)
+    limits.check("check_in", caller, code=code)
+    if caller.id_number:
+        booking = find(code, caller)
+    else:
+        booking = Booking.objects.select_related("slot", "slot__centre").filter(code=code).first()
+        if booking is None:
+            raise Refusal(404, "not_found", NOT_FOUND.zh, NOT_FOUND.en)
+    conf = BookingSettings.load()
     with transaction.atomic():
         booking = _locked(booking)
         if booking.status == BookingStatus.CHECKED_IN:
@@ -420,7 +423,7 @@ def check_in(booking: Booking, actor: Actor, now: dt.datetime | None = None, enf
                 f"this booking is {booking.status} and cannot be checked in",
             )
         slot = booking.slot
-        if actor.device and actor.device.centre_id and actor.device.centre_id != slot.centre_id:
+        if at_kiosk and caller.device.centre_id != slot.centre_id:
             raise Refusal(
                 409,
                 "wrong_centre",
@@ -449,14 +452,14 @@ def check_in(booking: Booking, actor: Actor, now: dt.datetime | None = None, enf
         booking.status = BookingStatus.CHECKED_IN
         booking.checked_in_at = now
         booking.save(update_fields=["ticket", "status", "checked_in_at", "updated_at"])
-        BookingEvent.objects.create(booking=booking, action=Action.CHECKED_IN, by=actor.label, detail=booking.ticket)
+        BookingEvent.objects.create(booking=booking, action=Action.CHECKED_IN, by=caller.label, detail=booking.ticket)
     return booking
 
 
 def mark_no_shows(now: dt.datetime | None = None) -> int:
     """Bookings not checked in by the end of their slot (plus grace) become no-shows; too many bar the person."""
     now = now or clock.now()
-    conf = settings()
+    conf = BookingSettings.load()
     due = Booking.objects.filter(
         status=BookingStatus.BOOKED, slot__end__lt=now - dt.timedelta(minutes=conf.no_show_grace_minutes)
     )
@@ -486,7 +489,7 @@ def mark_no_shows(now: dt.datetime | None = None) -> int:
 def send_reminders(now: dt.datetime | None = None) -> int:
     """One reminder per booking with an e-mail, `reminder_hours` before; not for bookings made inside that time."""
     now = now or clock.now()
-    ahead = dt.timedelta(hours=settings().reminder_hours)
+    ahead = dt.timedelta(hours=BookingSettings.load().reminder_hours)
     due = Booking.objects.filter(
         status=BookingStatus.BOOKED,
         reminded_at__isnull=True,

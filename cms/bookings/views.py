@@ -6,32 +6,31 @@ code is remembered in the session, so its pages and .ics file can be reached wit
 """
 
 import datetime as dt
-import json
 import secrets
 
 from django.contrib import messages
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils import translation
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from cms.api.errors import ApiError
-from cms.api.idempotency import Idempotency, Replay
 from cms.bookings import services
 from cms.bookings.calendar_file import booking_ics
-from cms.bookings.enums import Channel, Language, SlotState
 from cms.bookings.forms import BookForm, LookupForm, RescheduleForm
 from cms.bookings.models import Booking, Slot
 from cms.bookings.qr import qr_svg
-from cms.bookings.services import Actor, Refusal
-from cms.bookings.slots import ensure_day
 from cms.centres.models import CentrePage
-from cms.hours.sources import centre_hours
-from cms.personal.keys import keyed_hash
+from cms.core.caller import Caller
+from cms.core.enums import Channel, Language
+from cms.core.errors import limit_page
+from cms.core.idempotency import Idempotency
 from cms.personal.masking import mask_name, mask_phone
 from cms.services.models import ServiceGuidePage
-from guides import clock
+from guides import applicants
+from guides.codes import normalise
 from guides.enums import WindowCategory
-from guides.hours import TZ
+from guides.refusal import Refusal
 
 SESSION_KEY = "onetrip_bookings"
 REMEMBERED = 20
@@ -43,38 +42,42 @@ def _remember(request, code: str) -> None:
 
 
 def _remembered(request, code: str) -> Booking:
-    code = services.normalise_code(code)
+    code = normalise(code)
     if code not in request.session.get(SESSION_KEY, []):
         raise Http404
     return Booking.objects.select_related("slot", "slot__centre").get(code=code)
 
 
 def _language(request) -> str:
-    return Language.EN if (request.LANGUAGE_CODE or "").startswith("en") else Language.ZH
+    return Language.of(request.LANGUAGE_CODE)
+
+
+def _caller(request, id_number: str = "") -> Caller:
+    return Caller.of(request, Channel.WEB, id_number=id_number)
+
+
+def _speak(refusal: Refusal) -> str:
+    return refusal.speak(translation.get_language() or "")
+
+
+def _put_on_form(form, refusal: Refusal) -> None:
+    """A refusal's messages on the fields they concern, in the page's language; the rest above the form."""
+    for field, text in refusal.field_messages(translation.get_language() or "").items():
+        form.add_error(field if field in form.fields else None, text)
+    if not refusal.fields:
+        form.add_error(None, _speak(refusal))
 
 
 def _centres_for(guide: ServiceGuidePage) -> list[CentrePage]:
     return list(CentrePage.objects.live().filter(guide_links__page=guide).distinct().order_by("path"))
 
 
-def _open_dates(centre: CentrePage, category: str) -> list[dt.date]:
-    """Dates inside the booking window on which the category is open at the centre."""
-    now = clock.now()
-    _, last = services.window(now, services.settings())
-    today = now.astimezone(TZ).date()
-    hours = centre_hours(centre, today, last)
-    days = [today + dt.timedelta(days=n) for n in range((last - today).days + 1)]
-    return [d for d in days if hours.periods(d, WindowCategory(category))]
-
-
-def _slots(centre: CentrePage, category: str, day: dt.date) -> list[Slot]:
-    earliest, _ = services.window(clock.now(), services.settings())
-    ensure_day(centre, day)
-    return list(
-        Slot.objects.filter(centre=centre, category=category, date=day, state=SlotState.OPEN, start__gte=earliest)
-        .select_related("centre")
-        .order_by("start")
-    )
+def _posted_slot(request) -> Slot | None:
+    """The slot the form names (to show the same centre and day again), or None if it names none."""
+    try:
+        return services.get_slot(int(request.POST.get("slot", "")))
+    except (ValueError, Refusal):
+        return None
 
 
 def _pick(options, value, key):
@@ -83,6 +86,15 @@ def _pick(options, value, key):
 
 @require_http_methods(["GET", "POST"])
 def book(request):
+    try:
+        return _book_page(request)
+    except Refusal as refusal:  # a limit or the slot-release throttle: the same 429 the API answers
+        if refusal.status == 429:
+            return limit_page(request, refusal)
+        raise
+
+
+def _book_page(request):
     source = request.POST if request.method == "POST" else request.GET
     guide_code = (source.get("guide") or "").upper()
     if not guide_code:
@@ -100,7 +112,7 @@ def book(request):
     form = None
     if request.method == "POST":
         form = BookForm(request.POST)
-        slot = Slot.objects.select_related("centre").filter(pk=request.POST.get("slot") or 0).first()
+        slot = _posted_slot(request)
         centre, day = (slot.centre, slot.date) if slot else (None, None)
         if form.is_valid():
             booking = _book(request, guide, form)
@@ -117,9 +129,9 @@ def book(request):
                 day = dt.date.fromisoformat(request.GET["date"])
             except ValueError:
                 day = None
-    dates = _open_dates(centre, guide.category) if centre else []
+    dates = services.open_dates(centre, guide.category) if centre else []
     day = day if day in dates else None
-    slots = _slots(centre, guide.category, day) if day else []
+    slots = services.open_slots(guide, centre, day, _caller(request)) if day else []
     if form is None:
         form = BookForm(
             initial={"guide": guide.code, "language": _language(request), "form_key": secrets.token_urlsafe(24)}
@@ -134,38 +146,26 @@ def book(request):
         "slots": slots,
         "form": form,
     }
-    return render(request, "bookings/book.html", context)
+    return render(request, "bookings/book.html", context, status=400 if form.errors else 200)
 
 
 def _book(request, guide: ServiceGuidePage, form: BookForm) -> Booking | None:
-    """Book from a valid form; on refusal, put the reason on the form and return None."""
+    """Book from a valid form; on refusal, put the reason on the form and return None (a limit: raise it).
+    One key per rendered form: a second submit (double click, back button) gives the same booking."""
     data = form.cleaned_data
     payload = {k: data[k] for k in ("slot", "guide", "name", "phone", "id_number", "email", "language")}
-    idempotency = Idempotency(data["form_key"], keyed_hash(json.dumps(payload, sort_keys=True, ensure_ascii=False)))
+    caller = _caller(request, data["id_number"])
     try:
-        first = idempotency.replay(Booking.objects)
-        if first is not None:
-            return Booking.objects.get(idempotency_key=idempotency.key)
-        applicant = services.validate_applicant(
-            data["name"], data["phone"], data["id_number"], data["email"], data["language"]
+        idempotency = Idempotency.of(caller, data["form_key"], payload)
+        applicant = applicants.applicant(data["name"], data["id_number"], data["phone"], data["email"])
+        booking, _ = services.book(
+            data["slot"], guide.code, applicant, caller, Language.of(data["language"]), idempotency
         )
-        return services.book(
-            data["slot"],
-            guide.code,
-            applicant,
-            Actor(Channel.WEB),
-            idempotency=idempotency,
-            respond=lambda b: {"code": b.code},
-        )
-    except Replay:
-        return Booking.objects.get(idempotency_key=idempotency.key)
-    except ApiError:
-        form.add_error(None, "此表单已提交过，请到“我的预约”查看 / this form was already sent; see “My booking”")
+        return booking
     except Refusal as refusal:
-        for field, text in refusal.fields.items():
-            form.add_error(field if field in form.fields else None, text)
-        if not refusal.fields:
-            form.add_error(None, refusal.message)
+        if refusal.status == 429:
+            raise
+        _put_on_form(form, refusal)
     return None
 
 
@@ -189,13 +189,15 @@ def manage(request):
     form = LookupForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
-            booking = services.find(form.cleaned_data["code"], form.cleaned_data["id_number"])
+            booking = services.find(form.cleaned_data["code"], _caller(request, form.cleaned_data["id_number"]))
         except Refusal as refusal:
-            form.add_error(None, refusal.message)
+            if refusal.status == 429:
+                return limit_page(request, refusal)
+            _put_on_form(form, refusal)
         else:
             _remember(request, booking.code)
             return redirect("bookings:detail", code=booking.code)
-    return render(request, "bookings/manage.html", {"form": form})
+    return render(request, "bookings/manage.html", {"form": form}, status=400 if form.errors else 200)
 
 
 @require_GET
@@ -206,7 +208,7 @@ def detail(request, code: str):
         guide = ServiceGuidePage.objects.live().filter(code=booking.guide_code).first()
         centres = _centres_for(guide) if guide else []
         centre = _pick(centres, request.GET.get("centre"), lambda c: c.code) or booking.slot.centre
-        dates = _open_dates(centre, booking.category)
+        dates = services.open_dates(centre, booking.category)
         day = None
         if request.GET.get("date"):
             try:
@@ -214,20 +216,36 @@ def detail(request, code: str):
             except ValueError:
                 day = None
         day = day if day in dates else None
-        slots = [s for s in _slots(centre, booking.category, day) if s.pk != booking.slot_id] if day else []
+        slots = []
+        if day and guide is not None:
+            try:
+                slots = [
+                    s for s in services.open_slots(guide, centre, day, _caller(request)) if s.pk != booking.slot_id
+                ]
+            except Refusal as refusal:
+                return limit_page(request, refusal)
         context.update({"centres": centres, "centre": centre, "dates": dates, "day": day, "slots": slots})
     return render(request, "bookings/detail.html", context)
+
+
+def _change(request, booking: Booking, change, done: str):
+    """Apply a change for the holder of a remembered booking: a limit answers 429, other refusals a message."""
+    try:
+        change()
+    except Refusal as refusal:
+        if refusal.status == 429:
+            return limit_page(request, refusal)
+        messages.error(request, _speak(refusal))
+    else:
+        messages.success(request, done)
+    return redirect("bookings:detail", code=booking.code)
 
 
 @require_POST
 def cancel(request, code: str):
     booking = _remembered(request, code)
-    try:
-        services.cancel(booking, Actor(Channel.WEB))
-        messages.success(request, "预约已取消 / the booking is cancelled")
-    except Refusal as refusal:
-        messages.error(request, refusal.message)
-    return redirect("bookings:detail", code=booking.code)
+    caller = _caller(request, booking.id_number)
+    return _change(request, booking, lambda: services.cancel(booking, caller), _("The booking is cancelled."))
 
 
 @require_POST
@@ -235,19 +253,20 @@ def reschedule(request, code: str):
     booking = _remembered(request, code)
     form = RescheduleForm(request.POST)
     if not form.is_valid():
-        messages.error(request, "请选择新的时段 / choose a new slot")
+        messages.error(request, _("Choose a new time."))
         return redirect("bookings:detail", code=booking.code)
-    try:
-        services.reschedule(booking, form.cleaned_data["slot"], Actor(Channel.WEB))
-        messages.success(request, "已改约，预约码不变 / rescheduled; the booking code stays the same")
-    except Refusal as refusal:
-        messages.error(request, refusal.message)
-    return redirect("bookings:detail", code=booking.code)
+    caller = _caller(request, booking.id_number)
+    return _change(
+        request,
+        booking,
+        lambda: services.reschedule(booking, form.cleaned_data["slot"], caller),
+        _("Rescheduled: the booking code stays the same."),
+    )
 
 
 @require_GET
 def calendar_file(request, code: str):
     booking = _remembered(request, code)
-    response = HttpResponse(booking_ics(booking, request.get_host()), content_type="text/calendar; charset=utf-8")
+    response = HttpResponse(booking_ics(booking), content_type="text/calendar; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="{booking.code}.ics"'
     return response

@@ -6,9 +6,10 @@ from django.db.models import Max
 from django.utils import timezone
 from ninja import Field, Query, Router, Schema
 
-from cms.api.errors import ApiError, ErrorBody
-from cms.api.etag import etag
 from cms.changes.models import Change
+from cms.core.errors import ErrorBody
+from cms.core.etag import etag
+from guides.refusal import Refusal, Text
 
 router = Router(tags=["changes"])
 
@@ -37,7 +38,13 @@ def _since(value: str) -> int:
     if value.strip() == "":
         return 0
     if not value.strip().isdigit():
-        raise ApiError(400, "invalid", "游标无效 / invalid cursor", {"since": "a cursor from a previous answer"})
+        raise Refusal(
+            400,
+            "invalid",
+            "游标无效",
+            "invalid cursor",
+            {"since": Text("应为上次应答给出的游标", "a cursor from a previous answer")},
+        )
     return int(value)
 
 
@@ -47,11 +54,12 @@ def list_changes(request, filters: Query[ChangeFilters]):
     since = _since(filters.since)
     if since and since > (Change.objects.aggregate(last=Max("id"))["last"] or 0):
         # A cursor from another database (restored or reset): the replica must start again.
-        raise ApiError(
+        raise Refusal(
             409,
             "cursor_unknown",
-            "游标不属于本服务器，请从头同步 / unknown cursor: sync again from the start",
-            {"since": "omit it to sync everything"},
+            "游标不属于本服务器，请从头同步",
+            "unknown cursor: sync again from the start",
+            {"since": Text("不带游标即可全部同步", "omit it to sync everything")},
         )
     after = Change.objects.filter(id__gt=since)
     count = after.count()

@@ -4,10 +4,12 @@ import datetime as dt
 
 from ninja.security import HttpBearer
 
-from cms.api.errors import ApiError
+from cms.core.caller import ID_SOURCE_HEADER, Caller
+from cms.core.enums import Channel
 from cms.devices.models import KioskDevice
 from cms.devices.tokens import hash_token
 from guides import clock
+from guides.refusal import Refusal
 
 _TOUCH_EVERY = dt.timedelta(minutes=1)  # at most one "last used" write a minute per device
 
@@ -35,11 +37,21 @@ def claimed_device(request) -> KioskDevice | None:
     return device_for_token(token.strip()) if scheme.lower() == "bearer" and token.strip() else None
 
 
+def api_caller(request, id_number: str = "") -> Caller:
+    """The caller of an API operation: a kiosk (its token), else a program or the website's own pages.
+    A kiosk that read the ID number from the card says so (`X-Id-Number-Source: card`): that proves it."""
+    auth = getattr(request, "auth", None)
+    device = getattr(auth, "device", auth) if auth is not None else claimed_device(request)
+    channel = Channel.KIOSK if device is not None else Channel.API
+    proven = device is not None and request.headers.get(ID_SOURCE_HEADER, "").lower() == "card"
+    return Caller.of(request, channel, device, id_number, proven)
+
+
 def optional_device(request) -> KioskDevice | None:
     """The kiosk making the request, if it says it is one; a wrong or revoked token is refused (401)."""
     if not request.headers.get("Authorization"):
         return None
     device = claimed_device(request)
     if device is None:
-        raise ApiError(401, "unauthorised", "需要有效的设备令牌 / a valid device token is required")
+        raise Refusal(401, "unauthorised", "需要有效的设备令牌", "a valid device token is required")
     return device

@@ -5,18 +5,21 @@ import datetime as dt
 from django.shortcuts import get_object_or_404
 from ninja import Field, Query, Router, Schema
 
-from cms.api.errors import ApiError, ErrorBody
-from cms.api.etag import etag
 from cms.centres.models import CentrePage
+from cms.core.errors import ErrorBody
+from cms.core.etag import etag
+from cms.core.urls import absolute
 from cms.hours.sources import CentreHours, centre_hours
 from guides import clock
 from guides.centres import RuleKind
 from guides.enums import WindowCategory
 from guides.hours import TZ, Period, at_local
+from guides.refusal import Refusal, Text
 
 router = Router(tags=["centres"])
 
 MAX_RANGE_DAYS = 92
+EARLIEST, LATEST = dt.date(2000, 1, 1), dt.date(2099, 12, 31)  # what a city calendar can speak of
 STATUS_SEARCH_DAYS = 60
 
 
@@ -124,7 +127,7 @@ def _centre_item(request, hours: CentreHours, now: dt.datetime) -> dict:
             {"category": c.value, "category_slug": c.slug, "category_en": c.label_en, "count": n}
             for c, n in centre.windows.items()
         ],
-        "url": page.get_full_url(request) or request.build_absolute_uri(page.url),
+        "url": absolute(page.url, request),
         "open_now": state.open,
         "closes_at": state.closes_at,
         "next_opening": state.next_opening,
@@ -168,15 +171,32 @@ def _period(day: dt.date, period: Period) -> dict:
 def centre_hours_between(request, code: str, query: Query[HoursQuery]):
     page = get_object_or_404(_live_centres(), code=code.lower())
     first = query.start or clock.today()
-    last = query.end or first + dt.timedelta(days=6)
+    for field, day in (("from", first), ("to", query.end or first)):
+        if not EARLIEST <= day <= LATEST:
+            # A calendar for year 9999 means nothing, and a week after it cannot even be computed.
+            raise Refusal(
+                400,
+                "invalid",
+                f"日期应在 {EARLIEST} 至 {LATEST} 之间",
+                f"dates run from {EARLIEST} to {LATEST}",
+                {field: Text(f"在 {EARLIEST} 至 {LATEST} 之间", f"between {EARLIEST} and {LATEST}")},
+            )
+    last = query.end or min(first + dt.timedelta(days=6), LATEST)
     if last < first:
-        raise ApiError(400, "invalid", "结束日期早于开始日期 / 'to' is before 'from'", {"to": "on or after 'from'"})
-    if (last - first).days >= MAX_RANGE_DAYS:
-        raise ApiError(
+        raise Refusal(
             400,
             "invalid",
-            f"日期范围最多 {MAX_RANGE_DAYS} 天 / at most {MAX_RANGE_DAYS} days at a time",
-            {"to": f"within {MAX_RANGE_DAYS} days of 'from'"},
+            "结束日期早于开始日期",
+            "'to' is before 'from'",
+            {"to": Text("不早于开始日期", "on or after 'from'")},
+        )
+    if (last - first).days >= MAX_RANGE_DAYS:
+        raise Refusal(
+            400,
+            "invalid",
+            f"日期范围最多 {MAX_RANGE_DAYS} 天",
+            f"at most {MAX_RANGE_DAYS} days at a time",
+            {"to": Text(f"开始日期后 {MAX_RANGE_DAYS} 天内", f"within {MAX_RANGE_DAYS} days of 'from'")},
         )
     hours = centre_hours(page, first, last)
     items = []

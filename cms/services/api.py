@@ -4,12 +4,14 @@ from django.db.models import Count
 from django.shortcuts import get_object_or_404
 from ninja import Field, Query, Router, Schema
 
-from cms.api.errors import ApiError, ErrorBody
-from cms.api.etag import etag
+from cms.core.errors import ErrorBody
+from cms.core.etag import etag
+from cms.core.urls import absolute
 from cms.search.service import search_guides
 from cms.services.models import ServiceGuidePage
 from cms.services.standard import guide_from_page
 from guides.enums import WindowCategory
+from guides.refusal import Refusal, Text
 from guides.schema import Guide
 
 router = Router(tags=["guides"])
@@ -58,16 +60,18 @@ def _category(value: str) -> str:
     try:
         return WindowCategory.from_slug(value).value
     except KeyError:
-        raise ApiError(
+        slugs = ", ".join(c.slug for c in WindowCategory)
+        raise Refusal(
             400,
             "invalid",
-            "窗口类别无效 / unknown window category",
-            {"category": f"one of: {', '.join(c.slug for c in WindowCategory)}"},
+            "窗口类别无效",
+            "unknown window category",
+            {"category": Text(f"应为以下之一：{slugs}", f"one of: {slugs}")},
         ) from None
 
 
 def _url(request, page: ServiceGuidePage) -> str:
-    return page.get_full_url(request) or request.build_absolute_uri(page.url)
+    return absolute(page.url, request)
 
 
 @router.get("", response={200: GuideList, 400: ErrorBody})

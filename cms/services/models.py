@@ -10,6 +10,7 @@ from wagtail.fields import StreamField
 from wagtail.models import Orderable, Page
 from wagtail.search import index
 
+from cms.core.urls import absolute
 from cms.services.forms import GuideAdminForm
 from cms.services.panels import guide_edit_handler
 from cms.services.permissions import DepartmentPermissionTester
@@ -168,7 +169,7 @@ class ServiceGuidePage(Page):
         links = self.centre_links.select_related("centre").filter(centre__live=True)
         context["today"] = now.date()
         context["centres"] = [(link.centre, opening.today(link.centre, category, now)) for link in links]
-        context["page_url"] = self.get_full_url(request) or request.build_absolute_uri(self.url)
+        context["page_url"] = absolute(self.url, request)
         return context
 
 

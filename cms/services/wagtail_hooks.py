@@ -8,7 +8,7 @@ from wagtail.admin.menu import MenuItem
 from wagtail.snippets.models import register_snippet
 from wagtail.snippets.views.snippets import SnippetViewSet
 
-from cms.services import views
+from cms.services import copying, views
 from cms.services.models import Department, ServiceGuidePage
 from cms.services.standard import untranslated_fields
 
@@ -33,6 +33,13 @@ def dashboard_urls():
 @hooks.register("register_admin_menu_item")
 def dashboard_menu_item():
     return MenuItem("改革成效 Dashboard", reverse("reform_dashboard"), icon_name="table", order=200)
+
+
+@hooks.register("before_copy_page")
+def copy_guides_and_centres_with_a_new_code(request, page):
+    if copying.is_coded(page):
+        return copying.copy_with_new_code(request, page)
+    return None
 
 
 @hooks.register("after_create_page")

@@ -12,6 +12,7 @@ DATA_DIR.mkdir(parents=True, exist_ok=True)  # SQLite, media and the search inde
 
 INSTALLED_APPS = [
     "cms.home",
+    "cms.core",
     "cms.services",
     "cms.centres",
     "cms.personal",
@@ -54,8 +55,8 @@ MIDDLEWARE = [
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
-    "cms.api.request_size.ApiBodySizeLimit",  # 413 before an oversized API body is read
-    "cms.api.request_text.NulCharacterRefusal",  # 400 for U+0000, which PostgreSQL cannot take
+    "cms.core.request_size.ApiBodySizeLimit",  # 413 before an oversized API body is read
+    "cms.core.request_text.NulCharacterRefusal",  # 400 for U+0000, which PostgreSQL cannot take
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
@@ -124,16 +125,21 @@ APPLICATION_UPLOAD_MAX_FILES = 20
 APPLICATION_IMAGE_MAX_PIXELS = 40_000_000
 APPLICATION_SUPPLEMENT_DAYS = 5  # working days to supply a 容缺 material
 
-# API abuse limits (cms/api/ratelimit.py, docs/security.md): (requests, seconds) per scope and identity.
+# API abuse limits (cms/core/limits.py, docs/security.md): (requests, seconds) per scope and identity.
 # Kiosks count per device (many citizens share one), other callers per IP address, and every request
 # naming an ID number also per ID number. Per-IP budgets leave room for carrier-grade NAT, under which
 # many mobile users share one address; the per-ID limits are the tight ones.
 API_RATE_LIMITS = {
     "booking": {"ip": (60, 600), "device": (300, 600), "id_number": (10, 3600)},  # book, reschedule, cancel
     "application": {"ip": (30, 600), "device": (100, 600), "id_number": (10, 3600)},  # submit, supplement
-    "lookup": {"ip": (60, 600), "device": (300, 600), "id_number": (30, 600)},  # a booking's or application's status
+    # a booking's or application's status; per code too, so one code cannot be walked from many addresses
+    "lookup": {"ip": (60, 600), "device": (300, 600), "id_number": (30, 600), "code": (20, 3600)},
+    "check_in": {"device": (120, 600), "code": (10, 600)},  # staff at a window count per code only
     "slots": {"ip": (120, 60), "device": (240, 60)},  # slot lists, which slot-grabbing bots poll
 }
+# A booking code or receipt given with this many wrong ID numbers locks for `minutes`, doubling with each further
+# wrong one, until the holder's ID card is read at a kiosk or staff unlock it (cms/core/lookups.py).
+LOOKUP_LOCK = {"failures": 3, "minutes": 15}
 # The slot-release fairness throttle: for `minutes` after midnight opens a new day of slots, one booking
 # attempt per caller and per ID number every `spacing` seconds for that day's slots.
 API_SLOT_RELEASE = {"minutes": 15, "spacing": 20}
@@ -141,10 +147,9 @@ API_TRUSTED_PROXY_COUNT = int(os.environ.get("TRUSTED_PROXY_COUNT", "0"))  # pro
 API_MAX_BODY_BYTES = 64 * 1024  # a JSON body to the API; uploads have the APPLICATION_UPLOAD_* caps
 DATA_UPLOAD_MAX_MEMORY_SIZE = 1024 * 1024  # any other non-file body (Django's default is 2.5 MB)
 
-if os.environ.get("REDIS_URL"):
-    CACHES = {
-        "default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": os.environ["REDIS_URL"]}
-    }
+REDIS_URL = os.environ.get("REDIS_URL", "")  # shared cache and counters for several app servers (cms/core/counters.py)
+if REDIS_URL:
+    CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}}
 
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
@@ -171,7 +176,10 @@ STORAGES = {
 }
 
 WAGTAIL_SITE_NAME = "最多跑一次 · 平湖市政务服务"
-WAGTAILADMIN_BASE_URL = os.environ.get("SITE_URL", f"http://127.0.0.1:{os.environ.get('PORT', '8000')}")
+# Where the site is really served: every link in the API, a QR code or a mail starts with it (cms/core/urls.py).
+# Unset, a page answers with the host it was asked on; mails and jobs (no request) use 127.0.0.1 and PORT.
+SITE_URL = os.environ.get("SITE_URL", "").rstrip("/")
+WAGTAILADMIN_BASE_URL = SITE_URL or f"http://127.0.0.1:{os.environ.get('PORT', '8000')}"
 WAGTAIL_I18N_ENABLED = False
 WAGTAILSEARCH_BACKENDS = {"default": {"BACKEND": "wagtail.search.backends.database"}}
 # Our Chinese search (guides/search, cms/search): each app server keeps its own Whoosh index here.

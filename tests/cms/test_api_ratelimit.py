@@ -1,15 +1,15 @@
-"""Abuse limits (cms/api/ratelimit.py, docs/security.md): per IP, per device and per ID number, answered with
+"""Abuse limits (cms/core/limits.py, docs/security.md): per IP, per device and per ID number, answered with
 429, `Retry-After` and the error shape; the slot-release fairness throttle; request size caps."""
 
 import datetime as dt
 import json
 
 import pytest
-from django.core.cache import cache
 
-from cms.api import ratelimit
 from cms.bookings.models import Booking, BookingSettings
 from cms.centres.models import CentrePage
+from cms.core import limits as ratelimit
+from cms.core.models import Counter
 from cms.devices.models import KioskDevice
 from guides import clock
 from guides.hours import TZ
@@ -135,20 +135,13 @@ def test_slot_polling_per_ip(client, slots, limits):
     assert_limited(client.get("/api/v1/slots", query), 60)
 
 
-def cache_keys() -> list[str]:
-    """Every key in the cache: local memory by default, Redis when REDIS_URL is set."""
-    if isinstance(cache._cache, dict):
-        return list(cache._cache)
-    return [key.decode() for key in cache._cache.get_client().keys("*")]
-
-
-def test_no_address_or_id_number_in_plain_text_in_the_cache(client, slots):
-    cache.clear()
+def test_no_address_id_number_or_code_in_plain_text_in_the_counters(client, slots):
     code = book(client, slots[0], 1, REMOTE_ADDR="198.51.100.23").json()["code"]
     client.get(f"/api/v1/bookings/{code}", headers={"X-Id-Number": id_number(1)}, REMOTE_ADDR="198.51.100.23")
-    keys = cache_keys()
-    assert any(":rl:booking:" in k for k in keys) and any(":rl:lookup:id_number:" in k for k in keys)
-    assert not [k for k in keys if id_number(1) in k or "198.51.100.23" in k]
+    keys = list(Counter.objects.values_list("key", flat=True))
+    assert any(k.startswith("rl:booking:ip:") for k in keys) and any(k.startswith("rl:lookup:id_number:") for k in keys)
+    assert any(k.startswith("rl:lookup:code:") for k in keys)
+    assert not [k for k in keys if id_number(1) in k or "198.51.100.23" in k or code in k]
 
 
 # --- the slot-release fairness throttle --------------------------------------------------------
@@ -195,3 +188,35 @@ def test_oversized_form_fields_in_an_upload_are_413(client):
     response = client.post("/api/v1/applications", {"guide": "330482-GA-008", "name": "x" * (1024 * 1024 + 1)})
     assert response.status_code == 413
     assert response.json()["error"]["code"] == "too_large"
+
+
+# --- counted together by every worker ---------------------------------------------------------------
+
+
+def test_every_gunicorn_worker_counts_against_one_budget(database_url, tmp_path, settings):
+    """`make run` serves with several workers; each counting on its own would let through one budget per
+    worker. Sixty lookups from one address are allowed in ten minutes, whichever workers answer them."""
+    import urllib.error
+    import urllib.request
+
+    from tests.support.bookings import RawDatabase
+    from tests.support.servers import gunicorn
+
+    allowed = settings.API_RATE_LIMITS["lookup"]["ip"][0]
+    statuses = []
+    raw = RawDatabase(database_url)
+    try:
+        with gunicorn(database_url, tmp_path, workers=3) as url:
+            for n in range(allowed + 10):
+                request = urllib.request.Request(  # noqa: S310 — our own loopback server
+                    f"{url}/api/v1/bookings/NOSUCH{n:02d}", headers={"X-Id-Number": id_number(900 + n)}
+                )
+                try:
+                    with urllib.request.urlopen(request, timeout=30) as answer:  # noqa: S310
+                        statuses.append(answer.status)
+                except urllib.error.HTTPError as error:
+                    statuses.append(error.code)
+    finally:
+        raw.execute("DELETE FROM core_counter")  # the served database outlives the test on PostgreSQL
+        raw.close()
+    assert statuses.count(404) == allowed and statuses.count(429) == 10, statuses

@@ -66,3 +66,23 @@ def test_categories_are_the_seven_windows_with_their_guide_counts(client):
     ServiceGuidePage.objects.get(code="330482-GA-001").unpublish()
     after = next(i for i in client.get("/api/v1/categories").json()["items"] if i["category_slug"] == "police")
     assert after["guides"] == police["guides"] - 1
+
+
+def test_urls_name_the_host_the_site_is_served_on(client, settings):
+    """Not Wagtail's Site record ("localhost", port 80): the request's host, or SITE_URL when it is set."""
+    item = client.get("/api/v1/guides", {"limit": 1}, HTTP_HOST="127.0.0.1:8123").json()["items"][0]
+    assert item["url"].startswith("http://127.0.0.1:8123/")
+    centre = client.get("/api/v1/centres/city", HTTP_HOST="127.0.0.1:8123").json()
+    assert centre["url"] == "http://127.0.0.1:8123/centres/city/"
+    settings.SITE_URL = "https://fuwu.pinghu.gov.cn"
+    item = client.get("/api/v1/guides", {"limit": 1}, HTTP_HOST="127.0.0.1:8123").json()["items"][0]
+    assert item["url"].startswith("https://fuwu.pinghu.gov.cn/")
+    page = client.get(item["url"].removeprefix("https://fuwu.pinghu.gov.cn"))
+    assert page.context["page_url"] == item["url"]  # the QR code on the guide page points there too
+
+
+@pytest.mark.parametrize("far", ["9999-12-31", "0001-01-01", "2100-01-01"])
+def test_hours_for_dates_no_calendar_knows_are_a_400(client, far):
+    answer = client.get("/api/v1/centres/city/hours", {"from": far})
+    assert answer.status_code == 400
+    assert answer.json()["error"]["code"] == "invalid" and "from" in answer.json()["error"]["fields"]

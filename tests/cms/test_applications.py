@@ -20,6 +20,8 @@ from PIL import Image
 from cms.applications import services
 from cms.applications.enums import ApplicationStatus, MaterialState
 from cms.applications.models import Application, StatusChange
+from cms.core.caller import Caller
+from cms.core.enums import Channel
 from cms.services.editorial import ensure_department_editors
 from cms.services.models import Department, ServiceGuidePage
 from guides import clock
@@ -32,6 +34,7 @@ ID_NUMBER = "330482199003071239"
 USCC = "91330482MA2B3C4D5Y"
 PHONE = "13912345678"
 API = "/api/v1/applications"
+APPLICANT = Caller(Channel.WEB, address="10.0.0.1", id_number=ID_NUMBER)
 IMMEDIATE, DEFERRABLE, LICENCE, COMPANY = "330482-GA-008", "330482-GA-004", "330482-SH-002", "330482-SS-003"
 
 
@@ -388,7 +391,7 @@ def test_web_form_resubmitted_gives_the_same_receipt(client):
     assert Application.objects.count() == 1
     detail = client.get(first["Location"]).content.decode()
     assert Application.objects.get().receipt in detail
-    assert ID_NUMBER not in detail and "330482********1239" in detail
+    assert ID_NUMBER not in detail and "**************1239" in detail
 
 
 def test_web_form_shows_errors_on_the_fields(client):
@@ -442,7 +445,7 @@ def test_status_needs_receipt_and_id_number_and_is_rate_limited(client, settings
     body = ok.json()
     assert body["status"] == "accepted_pending_supplement"
     assert [h["to"] for h in body["history"]] == ["submitted", "accepted_pending_supplement"]
-    assert body["applicant"]["id_number"] == "330482********1239"
+    assert body["applicant"]["id_number"] == "**************1239"
     assert body["applicant"]["phone"] == "139****5678"
     cache.clear()
     settings.API_RATE_LIMITS = {**settings.API_RATE_LIMITS, "lookup": {"ip": (3, 60)}}
@@ -505,15 +508,15 @@ def test_deferrable_flow_through_supplement_and_approval(client, django_capture_
     # Staff approve and deliver; each change logged with who, and mailed.
     staff = staff_of(application.department, "handler")
     with django_capture_on_commit_callbacks(execute=True):
-        services.act(application, "approve", services.Actor.staff(staff))
-        services.act(application, "deliver", services.Actor.staff(staff))
+        services.act(application, "approve", Caller.staff(staff))
+        services.act(application, "deliver", Caller.staff(staff))
     application.refresh_from_db()
     assert application.status == ApplicationStatus.DELIVERED
     history = list(application.history.values_list("from_status", "to_status", "by"))
     assert history == [
-        ("", "submitted", "applicant"),
+        ("", "submitted", "api"),
         ("submitted", "accepted_pending_supplement", "system"),
-        ("accepted_pending_supplement", "accepted", "applicant"),
+        ("accepted_pending_supplement", "accepted", "api"),
         ("accepted", "approved", "handler"),
         ("approved", "delivered", "handler"),
     ]
@@ -530,8 +533,8 @@ def test_supplement_overdue_then_rejected(client):
     assert application.status == ApplicationStatus.SUPPLEMENT_OVERDUE
     staff = staff_of(application.department, "handler")
     with pytest.raises(services.Refusal):
-        services.act(application, "reject", services.Actor.staff(staff))  # a reason is needed
-    services.act(application, "reject", services.Actor.staff(staff), reason="逾期未补交")
+        services.act(application, "reject", Caller.staff(staff))  # a reason is needed
+    services.act(application, "reject", Caller.staff(staff), reason="逾期未补交")
     application.refresh_from_db()
     assert application.status == ApplicationStatus.REJECTED and application.reason == "逾期未补交"
 
@@ -539,13 +542,13 @@ def test_supplement_overdue_then_rejected(client):
 def test_staff_request_a_supplement_and_express_needs_a_tracking_number(client):
     application = submit(client, IMMEDIATE)
     staff = staff_of(application.department, "officer")
-    actor = services.Actor.staff(staff)
+    actor = Caller.staff(staff)
     provided = application.materials.exclude(file="").first()
     services.act(application, "request_supplement", actor, reason="照片不清晰", materials=[provided.position])
     application.refresh_from_db()
     assert application.status == ApplicationStatus.PENDING_SUPPLEMENT
     assert application.materials.get(pk=provided.pk).state == MaterialState.REQUESTED
-    services.supplement(application, {f"material_{provided.position}": [upload("new.png", image_bytes())]})
+    services.supplement(application, {f"material_{provided.position}": [upload("new.png", image_bytes())]}, APPLICANT)
     application.refresh_from_db()
     assert application.status == ApplicationStatus.ACCEPTED
     with pytest.raises(services.Refusal) as wrong:
@@ -565,7 +568,7 @@ def test_the_clock_stops_while_the_applicant_supplies_a_requested_material(clien
     wednesday = dt.date(2026, 12, 9)
     time_machine.move_to(dt.datetime(2026, 12, 7, 10, tzinfo=clock.TZ), tick=False)  # a Monday
     application = submit(client, IMMEDIATE)
-    actor = services.Actor.staff(staff_of(application.department, "clerk"))
+    actor = Caller.staff(staff_of(application.department, "clerk"))
     if application.status == ApplicationStatus.SUBMITTED:
         services.act(application, "accept", actor)
     # Five committed working days from Monday 7 December: due Monday 14 December.
@@ -580,7 +583,9 @@ def test_the_clock_stops_while_the_applicant_supplies_a_requested_material(clien
     assert not services.is_overdue(application, dt.date(2026, 12, 15))  # past the old due date, but paused
 
     time_machine.move_to(dt.datetime(2026, 12, 11, 10, tzinfo=clock.TZ), tick=False)  # Friday
-    services.supplement(application, {f"material_{provided.position}": [upload("page.pdf", pdf("complete"))]})
+    services.supplement(
+        application, {f"material_{provided.position}": [upload("page.pdf", pdf("complete"))]}, APPLICANT
+    )
     application.refresh_from_db()
     # Thursday and Friday were the applicant's: the due date moves on by two working days.
     assert application.status == ApplicationStatus.ACCEPTED and application.paused_on is None
@@ -611,7 +616,7 @@ def test_department_boundary(client):
     assert listing.status_code == 200
     html = listing.content.decode()
     assert mine.receipt in html and theirs.receipt not in html
-    assert ID_NUMBER not in html and PHONE not in html and "330482********1239" in html
+    assert ID_NUMBER not in html and PHONE not in html and "**************1239" in html
     assert client.get(f"/admin/applications/{mine.pk}/").status_code == 200
     file_of_theirs = theirs.materials.exclude(file="").first()
     assert client.get(f"/admin/applications/{theirs.pk}/").status_code == 404
@@ -644,7 +649,7 @@ def test_department_boundary(client):
 def test_overdue_files_stand_out(client):
     application = submit(client, IMMEDIATE)
     staff = staff_of(application.department, "late-staff")
-    services.act(application, "accept", services.Actor.staff(staff))
+    services.act(application, "accept", Caller.staff(staff))
     Application.objects.filter(pk=application.pk).update(due_date=clock.today() - dt.timedelta(days=3))
     client.force_login(staff)
     html = client.get("/admin/applications/").content.decode()
@@ -719,7 +724,7 @@ def test_no_plaintext_id_number_in_database_logs_or_index(client, caplog, settin
             {"id_number": ID_NUMBER, f"material_{missing.position}": upload("s.pdf", pdf())},
         )
         staff = staff_of(application.department, "scan-staff")
-        services.act(Application.objects.get(pk=application.pk), "approve", services.Actor.staff(staff))
+        services.act(Application.objects.get(pk=application.pk), "approve", Caller.staff(staff))
         client.force_login(staff)
         client.get(f"/admin/applications/{application.pk}/")
     assert Application.objects.count() == 3 and company_app.identifier == USCC

@@ -131,7 +131,7 @@ def test_booking_answers_201_with_code_qr_and_ics_and_masks_personal_data(client
     body = response.json()
     assert len(body["code"]) == 8 and body["status"] == "booked"
     assert body["slot"]["id"] == slots[0].pk and body["slot"]["remaining"] == 4
-    assert body["id_number"] == id_number(7)[:6] + "*" * 8 + id_number(7)[-4:]
+    assert body["id_number"] == "*" * 14 + id_number(7)[-4:]
     assert body["name"] == "张*" and body["phone"] == "138****5678"
     assert body["qr_svg"].startswith("<svg") and "BEGIN:VCALENDAR" in body["ics"] and body["code"] in body["ics"]
     assert id_number(7) not in response.content.decode()
@@ -520,3 +520,74 @@ def test_the_calendar_file_of_a_cancelled_booking_cancels_the_event(client, slot
     start = dt.datetime.fromisoformat(body["slot"]["start"]).astimezone(dt.UTC)
     assert f"DTSTART:{start:%Y%m%dT%H%M%SZ}" in body["ics"]
     assert all(len(line.encode()) <= 75 for line in body["ics"].split("\r\n"))
+
+
+def test_idempotency_keys_belong_to_their_caller(client, slots, kiosk):
+    """The same key from another kiosk is another request: it can neither replay nor block the first."""
+    other = KioskDevice(name="city-2", centre=CentrePage.objects.get(code="city"))
+    other_token = other.issue_token()
+    other.save()
+    key = {"Idempotency-Key": "outbox-000001"}
+    first = book(client, slots[0], n=1, headers={**key, "Authorization": f"Bearer {kiosk}"})
+    second = book(client, slots[0], n=2, headers={**key, "Authorization": f"Bearer {other_token}"})
+    assert first.status_code == second.status_code == 201
+    assert first.json()["code"] != second.json()["code"] and "Idempotent-Replayed" not in second
+    assert Booking.objects.count() == 2
+
+
+def test_a_replay_after_a_cancel_answers_the_booking_as_it_is_now(client, slots):
+    headers = {"Idempotency-Key": "kiosk-7-outbox-000125"}
+    code = book(client, slots[0], headers=headers).json()["code"]
+    client.delete(f"/api/v1/bookings/{code}", headers={"X-Id-Number": id_number(1)})
+    replay = book(client, slots[0], headers=headers)
+    assert replay.status_code == 201 and replay["Idempotent-Replayed"] == "true"
+    assert replay.json()["code"] == code and replay.json()["status"] == "cancelled"
+    assert Booking.objects.count() == 1
+
+
+def test_a_kiosk_without_a_centre_checks_nobody_in(client, slots):
+    code = book(client, slots[0]).json()["code"]
+    _start_in(Slot.objects.get(pk=slots[0].pk), dt.timedelta(minutes=20))
+    roaming = KioskDevice(name="roaming")
+    token = roaming.issue_token()
+    roaming.save()
+    answer = client.post(f"/api/v1/bookings/{code}/check-in", headers={"Authorization": f"Bearer {token}"})
+    assert_error(answer, 403, "kiosk_without_centre")
+    assert Booking.objects.get(code=code).status == BookingStatus.BOOKED
+
+
+def test_check_in_is_rate_limited_per_code(client, slots, kiosk, settings):
+    settings.API_RATE_LIMITS = {**settings.API_RATE_LIMITS, "check_in": {"code": (2, 600)}}
+    code = book(client, slots[0]).json()["code"]
+    headers = {"Authorization": f"Bearer {kiosk}"}
+    for _ in range(2):
+        assert client.post(f"/api/v1/bookings/{code}/check-in", headers=headers).status_code in (200, 409)
+    assert_error(client.post(f"/api/v1/bookings/{code}/check-in", headers=headers), 429, "rate_limited")
+
+
+def test_the_website_and_the_mail_give_the_same_calendar_uid(client, slots, settings):
+    settings.SITE_URL = "https://fuwu.pinghu.gov.cn"
+    settings.WAGTAILADMIN_BASE_URL = settings.SITE_URL
+    answer = client.post(
+        "/booking/",
+        {
+            "guide": GUIDE,
+            "slot": slots[0].pk,
+            "name": "张三",
+            "phone": "13812345678",
+            "id_number": id_number(1),
+            "email": "zhang@example.cn",
+            "language": "zh-hans",
+            "form_key": "form-0000000001",
+        },
+    )
+    assert answer.status_code == 302
+    code = Booking.objects.get().code
+    website = client.get(f"/booking/manage/{code}/calendar.ics").content.decode()
+    from cms.bookings import notices
+
+    notices.send_notice(Booking.objects.get().pk, "confirmation")
+    mailed = next(a[1] for a in mail.outbox[-1].attachments if a[0].endswith(".ics"))
+    uid = f"UID:{code}@fuwu.pinghu.gov.cn"
+    assert uid in website and uid in mailed
+    assert "https://fuwu.pinghu.gov.cn/booking/manage/" in mail.outbox[-1].body

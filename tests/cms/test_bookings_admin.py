@@ -8,9 +8,12 @@ from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group, Permission
 
 from cms.bookings.models import Booking, BookingSettings
-from cms.bookings.services import Actor, book, validate_applicant
+from cms.bookings.services import book
 from cms.centres.models import CentrePage
+from cms.core.caller import Caller
+from cms.core.enums import Channel
 from cms.hours.models import CalendarDay, Closure
+from guides.applicants import applicant
 from guides.calendar import Source
 from tests.support.bookings import future_slots, id_number
 
@@ -26,8 +29,8 @@ def admin_client(client):
 @pytest.fixture
 def booked():
     slot = future_slots("city", "公安服务")[0]
-    applicant = validate_applicant("王小明", "13700001234", id_number(42))
-    return book(slot.pk, "330482-GA-001", applicant, Actor("web"))
+    person = applicant("王小明", id_number(42), "13700001234")
+    return book(slot.pk, "330482-GA-001", person, Caller(Channel.WEB, address="10.0.0.1"))[0]
 
 
 def test_day_view_lists_bookings_masked_per_window(admin_client, booked):

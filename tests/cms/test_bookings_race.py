@@ -7,7 +7,6 @@ PostgreSQL pass of `make test` (DATABASE_URL=postgres://…), against its test d
 
 import datetime as dt
 import os
-import sqlite3
 from collections import Counter
 
 import dj_database_url
@@ -29,26 +28,6 @@ CATEGORY = "公安服务"
 ON_POSTGRES = (
     dj_database_url.parse(os.environ.get("DATABASE_URL") or "sqlite://").get("ENGINE", "").endswith("postgresql")
 )
-
-
-@pytest.fixture(scope="module")
-def database_url(django_db_setup, django_db_blocker, tmp_path_factory) -> str:
-    """A URL another process can open that holds the test database's tables and demo data.
-
-    Taken before any test's transaction begins: SQLite's test database lives in memory, and a copy
-    made from inside the transaction that wraps each test would wait for it to end.
-    """
-    settings = connection.settings_dict
-    if connection.vendor == "sqlite":
-        copy = tmp_path_factory.mktemp("race") / "race.sqlite3"
-        with django_db_blocker.unblock():
-            connection.ensure_connection()
-            target = sqlite3.connect(copy)
-            connection.connection.backup(target)
-            target.close()
-        return f"sqlite:///{copy}"
-    password = f":{settings['PASSWORD']}" if settings["PASSWORD"] else ""
-    return f"postgres://{settings['USER']}{password}@{settings['HOST']}:{settings['PORT'] or 5432}/{settings['NAME']}"
 
 
 def _slot_start() -> dt.datetime:

@@ -6,7 +6,10 @@ import pytest
 from django.test import Client
 
 from cms.bookings.models import Booking, Slot
-from cms.bookings.services import Actor, book, validate_applicant
+from cms.bookings.services import book
+from cms.core.caller import Caller
+from cms.core.enums import Channel
+from guides.applicants import applicant
 from tests.support.bookings import future_slots, id_number
 
 pytestmark = pytest.mark.django_db
@@ -107,17 +110,22 @@ def test_a_post_without_csrf_is_refused(browser, slots):
 def test_a_full_slot_shows_the_reason_on_the_form(browser, slots):
     page = form_page(browser, slots[0]).content.decode()  # rendered while places were left
     for n in range(slots[0].capacity):
-        book(slots[0].pk, GUIDE, validate_applicant("某人", "13700000000", id_number(100 + n)), Actor("api"))
+        book(
+            slots[0].pk,
+            GUIDE,
+            applicant("某人", id_number(100 + n), "13700000000"),
+            Caller(Channel.API, address=f"10.0.1.{n}"),
+        )
     response = submit(browser, slots[0], page)
     html = response.content.decode()
-    assert response.status_code == 200 and "约满" in html
+    assert response.status_code == 400 and "约满" in html
     assert Booking.objects.count() == slots[0].capacity and Slot.objects.get(pk=slots[0].pk).booked == slots[0].capacity
 
 
 def test_invalid_id_number_is_shown_beside_the_field(browser, slots):
     page = form_page(browser, slots[0]).content.decode()
     response = submit(browser, slots[0], page, id_number="330482198001011234")
-    assert response.status_code == 200 and "校验码" in response.content.decode()
+    assert response.status_code == 400 and "校验码" in response.content.decode()
 
 
 def manage(browser, code, n=1):

@@ -1,5 +1,7 @@
 """`/api/v1/changes?since=`: every publish, unpublish and deletion of a guide or centre, in order, by cursor."""
 
+import datetime as dt
+
 import pytest
 
 from cms.centres.models import CentrePage
@@ -41,6 +43,7 @@ def test_since_returns_only_what_changed_after_the_cursor(client):
     assert [(i["kind"], i["key"], i["action"]) for i in body["items"]] == [
         ("guide", "330482-GA-001", "published"),
         ("guide", "330482-GA-001", "unpublished"),
+        ("hours", "shantang", "published"),  # its hour rules may have changed with it
         ("centre", "shantang", "published"),
     ]
     assert int(body["cursor"]) > int(cursor)
@@ -94,3 +97,17 @@ def test_ids_only_grow():
     first = record_change("guide", "A", "published")
     second = record_change("guide", "A", "unpublished")
     assert second.id > first.id and Change.objects.order_by("-id").first() == second
+
+
+def test_closures_calendar_days_and_hour_rules_are_hours_entries(client):
+    from cms.hours.models import CalendarDay, Closure
+
+    cursor = Change.objects.order_by("-id").values_list("id", flat=True).first()
+    city = CentrePage.objects.get(code="city")
+    Closure.objects.create(centre=city, start_date=dt.date(2026, 12, 24), end_date=dt.date(2026, 12, 24), reason="停电")
+    CalendarDay.objects.update_or_create(date=dt.date(2027, 2, 20), defaults={"kind": "makeup_workday", "works_as": 1})
+    city.save_revision().publish()
+    items = client.get("/api/v1/changes", {"since": cursor}).json()["items"]
+    hours = [(i["key"], i["action"]) for i in items if i["kind"] == "hours"]
+    assert ("city", "published") in hours and ("calendar", "published") in hours
+    assert hours.count(("city", "published")) == 2  # the closure, and the centre's rules published again

@@ -26,13 +26,14 @@ def open_days(centre_code: str, category: str, skip: int = 1, kinds: tuple[str, 
     period of each of `kinds` ("regular", "staggered", "extended", "sunday_rota") if given: days chosen by
     what they are, so a test means the same day whatever the clock says."""
     from cms.bookings import services
+    from cms.bookings.models import BookingSettings
     from cms.centres.models import CentrePage
     from cms.hours.sources import centre_hours
     from guides import clock
 
     page = CentrePage.objects.get(code=centre_code)
     now = clock.now()
-    _, last = services.window(now, services.settings())
+    _, last = services.window(now, BookingSettings.load())
     first = now.date() + dt.timedelta(days=skip)
     hours = centre_hours(page, first, last)
     days = [first + dt.timedelta(days=n) for n in range((last - first).days + 1)]

@@ -1,9 +1,15 @@
-"""The API's one error shape (DESIGN.md §6): `{"error": {"code", "message", "fields"}}` with a 4xx status."""
+"""The one place a `Refusal` becomes HTTP: the API's error shape (DESIGN.md §6),
+`{"error": {"code", "message", "fields"}}` with its 4xx status, `Retry-After` when waiting helps; and the
+website's answer to a limit, a page in the site's style with the same status and header.
+"""
 
 from django.core.exceptions import RequestDataTooBig, TooManyFieldsSent
 from django.http import Http404
+from django.shortcuts import render
 from ninja import NinjaAPI, Schema
 from ninja.errors import AuthenticationError, HttpError, ValidationError
+
+from guides.refusal import Refusal
 
 
 class ErrorDetail(Schema):
@@ -16,40 +22,38 @@ class ErrorBody(Schema):
     error: ErrorDetail
 
 
-class ApiError(Exception):
-    """Raise from an operation to answer with the error shape."""
-
-    def __init__(
-        self,
-        status: int,
-        code: str,
-        message: str,
-        fields: dict[str, str] | None = None,
-        headers: dict[str, str] | None = None,
-    ):
-        super().__init__(message)
-        self.status, self.code, self.message, self.fields = status, code, message, fields or {}
-        self.headers = headers or {}
-
-
 def error_body(code: str, message: str, fields=None) -> dict:
     return {"error": {"code": code, "message": message, "fields": fields or {}}}
 
 
-def error_response(api: NinjaAPI, request, status: int, code: str, message: str, fields=None, headers=None):
-    response = api.create_response(request, error_body(code, message, fields), status=status)
-    for name, value in (headers or {}).items():
-        response[name] = value
+def refusal_body(refusal: Refusal) -> dict:
+    """Both languages: kiosks and other programs show the half they need."""
+    return error_body(refusal.code, refusal.message, refusal.field_messages())
+
+
+def _with_retry_after(response, refusal: Refusal):
+    if refusal.retry_after is not None:
+        response["Retry-After"] = str(max(1, refusal.retry_after))
     return response
+
+
+def error_response(api: NinjaAPI, request, status: int, code: str, message: str, fields=None):
+    return api.create_response(request, error_body(code, message, fields), status=status)
+
+
+def limit_page(request, refusal: Refusal):
+    """The website's answer to a rate limit or a locked code: when to try again, in the page's language."""
+    response = render(request, "core/limited.html", {"refusal": refusal}, status=refusal.status)
+    return _with_retry_after(response, refusal)
 
 
 TOO_LARGE = ("too_large", "请求体过大 / the request body is too large")
 
 
 def install(api: NinjaAPI) -> None:
-    @api.exception_handler(ApiError)
-    def _api_error(request, exc: ApiError):
-        return error_response(api, request, exc.status, exc.code, exc.message, exc.fields, exc.headers)
+    @api.exception_handler(Refusal)
+    def _refused(request, exc: Refusal):
+        return _with_retry_after(api.create_response(request, refusal_body(exc), status=exc.status), exc)
 
     @api.exception_handler(RequestDataTooBig)
     def _too_large(request, exc):

@@ -8,7 +8,7 @@ the upload parser (cms/applications/uploads.py), which must be the first to read
 
 from django.http import HttpResponseBadRequest, JsonResponse
 
-from cms.api.errors import error_body
+from cms.core.errors import error_body
 
 MESSAGE = "请求含有不允许的空字符 (U+0000) / the request contains a NUL character (U+0000), which is not allowed"
 

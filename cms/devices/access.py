@@ -14,9 +14,9 @@ from django.middleware.csrf import CsrfViewMiddleware
 from django.utils.datastructures import MultiValueDict
 from ninja.security import HttpBearer
 
-from cms.api.errors import ApiError
 from cms.devices.auth import optional_device
 from cms.devices.models import KioskDevice
+from guides.refusal import Refusal, Text
 
 
 @dataclass(frozen=True)
@@ -64,13 +64,13 @@ class WriteAccess(HttpBearer):
         if reason is None:
             return Writer(None)
         if not request.META.get("CSRF_COOKIE"):
-            raise ApiError(
+            raise Refusal(
                 401,
                 "unauthorised",
-                "需要设备令牌，或带 CSRF 令牌的本站会话 / a device token, or this site's session with its CSRF token, "
-                "is required",
+                "需要设备令牌，或带 CSRF 令牌的本站会话",
+                "a device token, or this site's session with its CSRF token, is required",
             )
-        raise ApiError(403, "csrf_failed", "CSRF 校验失败 / CSRF check failed", {"X-CSRFToken": reason})
+        raise Refusal(403, "csrf_failed", "CSRF 校验失败", "CSRF check failed", {"X-CSRFToken": Text(reason, reason)})
 
     def authenticate(self, request, token):  # __call__ above decides; HttpBearer requires the method
         return None

@@ -3,7 +3,7 @@
 from django.conf import settings
 from django.http import JsonResponse
 
-from cms.api.errors import TOO_LARGE, error_body
+from cms.core.errors import TOO_LARGE, error_body
 
 
 class ApiBodySizeLimit:
