@@ -59,8 +59,11 @@ def _windows(scope: str, caller: Caller, id_number: str, code: str, by_caller: b
     for dimension, hashed in identities(caller, id_number, code, by_caller).items():
         if dimension in limits:
             limit, window = limits[dimension]
-            start = int(now // window) * window  # the window in the key: no race between expiry and counting
-            yield f"rl:{scope}:{dimension}:{hashed}:{start}", limit, window, math.ceil(start + window - now)
+            # The window's length and start in the key: no race between expiry and counting, and two window
+            # lengths (a setting changed while counters live) never share a counter when their starts coincide.
+            start = int(now // window) * window
+            key = f"rl:{scope}:{dimension}:{hashed}:{window}:{start}"
+            yield key, limit, window, math.ceil(start + window - now)
 
 
 def check(scope: str, caller: Caller, id_number: str = "", code: str = "", by_caller: bool = True) -> None:

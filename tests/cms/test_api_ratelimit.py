@@ -61,6 +61,20 @@ def test_per_ip(client, slots, limits):
     assert Booking.objects.count() == 3
 
 
+def test_a_shorter_window_starting_with_a_longer_one_has_its_own_counter(client, slots, limits, time_machine):
+    # 21 s into a ten-minute mark (CI once failed at 05:40:21): a 60-second and a 600-second window start together.
+    # The mark is the one before now, so the fixture's slots stay in the future.
+    mark = (int(clock.now().timestamp()) // 600 - 1) * 600 + 21
+    time_machine.move_to(dt.datetime.fromtimestamp(mark, TZ), tick=False)
+    limits("booking", ip=(2, 600))
+    assert book(client, slots[0], 1).status_code == 201
+    assert book(client, slots[0], 2).status_code == 201
+    assert_limited(book(client, slots[0], 3), 600)
+    limits("booking", ip=(1, 60))
+    assert book(client, slots[0], 3).status_code == 201
+    assert_limited(book(client, slots[0], 4), 60)
+
+
 def test_ipv6_callers_are_counted_by_their_64_prefix(client, slots, limits):
     limits("booking", ip=(1, 60))
     assert book(client, slots[0], 1, REMOTE_ADDR="2001:db8:1:2::10").status_code == 201
