@@ -1,6 +1,7 @@
 """The test suite: SQLite by default, or the database in DATABASE_URL (the PostgreSQL pass of `make test`)."""
 
 import atexit
+import os
 import shutil
 import tempfile
 
@@ -10,9 +11,12 @@ DEBUG = False
 SECRET_KEY = "test-only-not-secret"  # noqa: S105
 PERSONAL_DATA_KEY = "test-only-personal-data-key-0123456789abcdef"
 ALLOWED_HOSTS = ["*"]
-SEARCH_INDEX_DIR = Path(tempfile.mkdtemp(prefix="onetrip-test-search-"))  # noqa: F405 — never the real var/
+if "SEARCH_INDEX_DIR" in os.environ:  # a test's servers and commands sharing one index (tests/support/servers.py)
+    SEARCH_INDEX_DIR = Path(os.environ["SEARCH_INDEX_DIR"])  # noqa: F405
+else:  # never the real var/
+    SEARCH_INDEX_DIR = Path(tempfile.mkdtemp(prefix="onetrip-test-search-"))  # noqa: F405
+    atexit.register(shutil.rmtree, SEARCH_INDEX_DIR, ignore_errors=True)
 SEARCH_INDEX_REBUILD_INLINE = True  # tests see a rebuild finished when the call returns
-atexit.register(shutil.rmtree, SEARCH_INDEX_DIR, ignore_errors=True)
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]  # fast user creation in tests
 STORAGES["staticfiles"] = {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"}  # noqa: F405
 MAILERS = {"default": {"BACKEND": "django.core.mail.backends.locmem.EmailBackend"}}

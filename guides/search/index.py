@@ -368,10 +368,12 @@ class SearchIndex:
     def _open_searcher(self):
         with self._mutex:
             try:
+                # A new searcher once another process committed, never Searcher.refresh(): it reuses the
+                # old segment readers with their old deletions, so a replaced guide counted twice.
+                if self._searcher is not None and not self._searcher.up_to_date():
+                    self._drop_searcher()
                 if self._searcher is None:
                     self._searcher = whoosh_index.open_dir(str(self.storage)).searcher()
-                else:
-                    self._searcher = self._searcher.refresh()
             except Exception as exc:
                 self._drop_searcher()
                 raise IndexUnavailable(f"search index {self.storage} unreadable: {exc!r}") from exc
