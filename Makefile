@@ -80,15 +80,26 @@ os-packages:
 	fi
 
 # A skip not on tests/conftest.py's allow-list fails the run (ONETRIP_STRICT_SKIPS): every test runs in one pass.
+# Each pass runs on TEST_WORKERS processes (pytest-xdist; tests sharing a costly fixture stay on one, see
+# tests/conftest.py GROUPS), then the tests marked `alone` with nothing beside them, both on one template
+# database built once (ONETRIP_TEST_TEMPLATE_ROOT, tests/support/database.py); the 15 slowest are listed.
+TEST_WORKERS ?= 2
+PYTEST := ONETRIP_STRICT_SKIPS=1 $(PY) -m pytest --durations=15
+PYTEST_PARALLEL := $(PYTEST) -n $(TEST_WORKERS) --dist loadgroup
+DB_TESTS := django_db or postgres_pass
+
 test: os-packages setup $(VENV)/.installed-kiosk $(VENV)/.installed-dev
 	DJANGO_SETTINGS_MODULE=cms.settings.test $(PY) manage.py check
 	DJANGO_SETTINGS_MODULE=cms.settings.test $(PY) manage.py makemigrations --check --dry-run
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
-	ONETRIP_STRICT_SKIPS=1 $(PY) -m pytest
+	root=$$(mktemp -d) && export ONETRIP_TEST_TEMPLATE_ROOT=$$root && $(PYTEST_PARALLEL) -m "not alone" && \
+		$(PYTEST) -m alone; status=$$?; rm -rf $$root; exit $$status
 ifneq ($(TEST_DATABASE_URL),)
 	@echo "--- again on $(TEST_DATABASE_URL): the tests that touch the database"
-	DATABASE_URL="$(TEST_DATABASE_URL)" ONETRIP_STRICT_SKIPS=1 $(PY) -m pytest -m "django_db or postgres_pass"
+	root=$$(mktemp -d) && export ONETRIP_TEST_TEMPLATE_ROOT=$$root DATABASE_URL="$(TEST_DATABASE_URL)" && \
+		$(PYTEST_PARALLEL) -m "($(DB_TESTS)) and not alone" && $(PYTEST) -m "($(DB_TESTS)) and alone"; \
+		status=$$?; rm -rf $$root; exit $$status
 endif
 
 lint: $(VENV)/.installed-dev
