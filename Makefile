@@ -14,21 +14,31 @@ PYTHON ?= $(shell for p in python3.14 python3.13 python3.12 python3 $$(ls -d $$H
 
 PROD := DJANGO_SETTINGS_MODULE=cms.settings.production SECRET_KEY="$$(cat $(DATA_DIR)/secret_key)"
 
-.PHONY: install setup run dev test lint format bench kiosk clean os-packages
+.PHONY: install lock setup run dev test lint format bench kiosk clean os-packages
 
 # Debian packages the tests need: SDL's libmtdev and a CJK font (kiosk), chromium (browser tests),
 # postgresql-client (pg_isready for the PostgreSQL fault test). Installed as root, as CI runs; otherwise
 # `make test` stops and prints the one command that installs them.
 OS_PACKAGES := libmtdev1 postgresql-client chromium fonts-wqy-microhei
 
-install: $(VENV)/.installed
+# Requirements by role (requirements/*.in), each installed at the versions in requirements/lock.txt:
+# `make run` the server's set, `make kiosk` the kiosk's, `make test` both and the tools. Installing only
+# adds to .venv, never removes, so one checkout runs all three.
+LOCK := requirements/lock.txt
 
-$(VENV)/.installed: requirements.txt
+install: $(VENV)/.installed-cms
+
+$(VENV)/.installed-%: requirements/%.in requirements/base.in $(LOCK)
 	@test -n "$(PYTHON)" || { echo "Python >= 3.12 is needed and none was found (PATH or ~/.pyenv)." >&2; exit 1; }
 	test -x $(PY) || "$(PYTHON)" -m venv $(VENV)
-	$(PY) -m pip install --quiet --upgrade pip
-	$(PY) -m pip install --quiet -r requirements.txt
+	$(PY) -m pip install --quiet -c $(LOCK) pip
+	$(PY) -m pip install --quiet -c $(LOCK) -r $<
 	touch $@
+
+# Resolve every set together into the lock (LOCK_FLAGS=--upgrade to move to the newest the ranges allow).
+lock: $(VENV)/.installed-dev
+	cd requirements && ../$(VENV)/bin/pip-compile --quiet --strip-extras --allow-unsafe --no-emit-index-url \
+		--no-emit-find-links $(LOCK_FLAGS) --output-file lock.txt base.in cms.in kiosk.in dev.in
 
 $(DATA_DIR)/secret_key:
 	mkdir -p $(DATA_DIR)
@@ -46,7 +56,7 @@ $(DATA_DIR)/.catalogue-loaded: $(wildcard guides/catalogue/*.yaml) guides/demo/c
 	$(PROD) $(PY) manage.py load_demo
 	touch $@
 
-$(DATA_DIR)/static/staticfiles.json: requirements.txt $(shell find cms -path '*/static/*' -type f 2>/dev/null)
+$(DATA_DIR)/static/staticfiles.json: $(LOCK) $(shell find cms -path '*/static/*' -type f 2>/dev/null)
 	$(PROD) $(PY) manage.py collectstatic --no-input -v 0
 
 run: setup
@@ -70,22 +80,33 @@ os-packages:
 	fi
 
 # A skip not on tests/conftest.py's allow-list fails the run (ONETRIP_STRICT_SKIPS): every test runs in one pass.
-test: os-packages setup
+# Each pass runs on TEST_WORKERS processes (pytest-xdist; tests sharing a costly fixture stay on one, see
+# tests/conftest.py GROUPS), then the tests marked `alone` with nothing beside them, both on one template
+# database built once (ONETRIP_TEST_TEMPLATE_ROOT, tests/support/database.py); the 15 slowest are listed.
+TEST_WORKERS ?= 2
+PYTEST := ONETRIP_STRICT_SKIPS=1 $(PY) -m pytest --durations=15
+PYTEST_PARALLEL := $(PYTEST) -n $(TEST_WORKERS) --dist loadgroup
+DB_TESTS := django_db or postgres_pass
+
+test: os-packages setup $(VENV)/.installed-kiosk $(VENV)/.installed-dev
 	DJANGO_SETTINGS_MODULE=cms.settings.test $(PY) manage.py check
 	DJANGO_SETTINGS_MODULE=cms.settings.test $(PY) manage.py makemigrations --check --dry-run
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
-	ONETRIP_STRICT_SKIPS=1 $(PY) -m pytest
+	root=$$(mktemp -d) && export ONETRIP_TEST_TEMPLATE_ROOT=$$root && $(PYTEST_PARALLEL) -m "not alone" && \
+		$(PYTEST) -m alone; status=$$?; rm -rf $$root; exit $$status
 ifneq ($(TEST_DATABASE_URL),)
 	@echo "--- again on $(TEST_DATABASE_URL): the tests that touch the database"
-	DATABASE_URL="$(TEST_DATABASE_URL)" ONETRIP_STRICT_SKIPS=1 $(PY) -m pytest -m "django_db or postgres_pass"
+	root=$$(mktemp -d) && export ONETRIP_TEST_TEMPLATE_ROOT=$$root DATABASE_URL="$(TEST_DATABASE_URL)" && \
+		$(PYTEST_PARALLEL) -m "($(DB_TESTS)) and not alone" && $(PYTEST) -m "($(DB_TESTS)) and alone"; \
+		status=$$?; rm -rf $$root; exit $$status
 endif
 
-lint: install
+lint: $(VENV)/.installed-dev
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
 
-format: install
+format: install $(VENV)/.installed-dev
 	$(VENV)/bin/ruff check --fix .
 	$(VENV)/bin/ruff format .
 	$(PY) -m guides format guides/catalogue
@@ -104,13 +125,13 @@ messages-update: messages-extract
 messages-compile: install
 	$(VENV)/bin/pybabel compile -d locale -D django --statistics
 
-bench: install
+bench: install $(VENV)/.installed-kiosk $(VENV)/.installed-dev
 	$(PY) benchmarks/search_bench.py
 	$(PY) benchmarks/booking_bench.py
 	$(PY) benchmarks/kiosk_bench.py
 	$(PY) benchmarks/load.py
 
-kiosk: install
+kiosk: $(VENV)/.installed-kiosk
 	$(PY) -m kiosk
 
 clean:

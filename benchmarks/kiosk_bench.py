@@ -155,7 +155,7 @@ GIVE_UP = 60.0  # seconds: a publish not on the kiosk by then is reported as mis
 
 
 def bench_propagation(changes: int, tmp: Path) -> None:
-    from kiosk_cms import CmsServer, cms_env
+    from kiosk_cms import CmsServer
 
     from kiosk.services import open_services
     from kiosk.settings import Settings
@@ -170,7 +170,7 @@ def bench_propagation(changes: int, tmp: Path) -> None:
         publisher = subprocess.Popen(
             [sys.executable, "manage.py", "shell", "-c", PUBLISHER.format(changes=changes, pause=4)],
             cwd=ROOT,
-            env=server_env(cms_env(cms.data_dir)),
+            env=server_env(cms.env()),
             stdin=subprocess.PIPE,
             stdout=subprocess.PIPE,
             text=True,

@@ -4,13 +4,17 @@
   server a test starts follows (tests/support/clock.py). A test that pins its own instant wins.
 - With `ONETRIP_STRICT_SKIPS=1` (`make test` sets it) a skip whose reason is not on `ALLOWED_SKIPS` fails the
   run: a test that exists must run somewhere in CI.
+- `database_template`: the run's migrated, demo-loaded database, built once (tests/support/database.py);
+  with `ONETRIP_TEST_TEMPLATE_ROOT=<folder>`, once for every run given that folder.
 """
 
 import os
+from pathlib import Path
 
 import pytest
 
 from tests.support.clock import at, travel
+from tests.support.database import Template, run_template
 
 # Each test here runs in the other pass of `make test` (SQLite first, then PostgreSQL), so CI runs it once.
 ALLOWED_SKIPS = (
@@ -29,6 +33,28 @@ def pytest_configure(config):
 def pytest_unconfigure(config):
     if (traveller := getattr(config, "_onetrip_travel", None)) is not None:
         traveller.stop()
+
+
+@pytest.fixture(scope="session")
+def database_template(tmp_path_factory) -> Template:
+    """Built by the first process of the run that needs it (xdist's workers share their basetemp's parent),
+    or of the runs sharing the folder ONETRIP_TEST_TEMPLATE_ROOT (`make test`'s two runs of a pass)."""
+    if shared := os.environ.get("ONETRIP_TEST_TEMPLATE_ROOT"):
+        return run_template(Path(shared))
+    root = tmp_path_factory.getbasetemp()
+    return run_template(root.parent if os.environ.get("PYTEST_XDIST_WORKER") else root)
+
+
+# Tests sharing a costly session fixture go to one xdist worker (`--dist loadgroup` in `make test`): one
+# Kivy window and CMS, one browser and its site, one faults site.
+GROUPS = {"tests/kiosk/": "kiosk", "tests/e2e/": "e2e", "tests/faults/": "faults"}
+
+
+def pytest_collection_modifyitems(config, items):
+    for item in items:
+        group = next((g for prefix, g in GROUPS.items() if item.nodeid.startswith(prefix)), None)
+        if group:
+            item.add_marker(pytest.mark.xdist_group(group))
 
 
 def _skip_reason(report) -> str:

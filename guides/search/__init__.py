@@ -18,7 +18,7 @@ on Python 3.12 it compiles with SyntaxWarnings (invalid escape sequences, which 
 into errors, and `is 0` comparisons) and keeps its known bugs (e.g. in-memory spill files of large
 writers). whoosh3 is the maintained fork: clean on 3.10–3.14, typed, with those bugs fixed and a test
 suite in CI. Its risk is the maintainer: one, an AI agent by its own statement, releasing often (54
-minor versions so far). So requirements.txt pins it exactly (releases carry PEP 740 provenance
+minor versions so far). So requirements/base.in pins it exactly (releases carry PEP 740 provenance
 attestations, each upgrade is a reviewed diff), and falling back to 2.7.4 or whoosh-reloaded is a
 one-line change there.
 """

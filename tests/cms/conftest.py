@@ -1,21 +1,46 @@
-"""Django fixtures: one test database per run, with the page tree, demo centres and catalogue loaded once.
+"""Django fixtures: one test database per process, a copy of the run's template (page tree, demo centres,
+catalogue, search index: tests/support/database.py), so no process migrates or loads the demo itself.
 
 Each test runs in a transaction that is rolled back, so tests may change the loaded data freely.
 """
 
-import io
-import sqlite3
+import itertools
+import os
 
 import pytest
+from django.conf import settings
 from django.core.cache import cache
-from django.core.management import call_command
-from django.db import connection
+from django.db import connections
+
+from tests.support.api import kiosk_token
+from tests.support.bookings import future_slots
+from tests.support.database import copy_sqlite, drop
+
+_served = itertools.count(1)
 
 
 @pytest.fixture(scope="session")
-def django_db_setup(django_db_setup, django_db_blocker):
+def django_db_setup(django_test_environment, django_db_blocker, django_db_modify_db_settings, database_template):
+    """pytest-django's test database, as Django names it (in memory for SQLite; `test_NAME[_gwN]` on
+    PostgreSQL), filled from the template instead of by migrations."""
+    connection = connections["default"]
+    original = connection.settings_dict["NAME"]
+    name = connection.creation._get_test_db_name()
     with django_db_blocker.unblock():
-        call_command("load_demo", stdout=io.StringIO())
+        connection.close()
+        if database_template.postgres:
+            clone = database_template.clone(name)
+        settings.DATABASES["default"]["NAME"] = connection.settings_dict["NAME"] = name
+        connection.ensure_connection()
+        if not database_template.postgres:
+            copy_sqlite(database_template.url, connection.connection)
+        database_template.copy_index(settings.SEARCH_INDEX_DIR)
+    yield
+    with django_db_blocker.unblock():
+        connection.close()
+        settings.DATABASES["default"]["NAME"] = connection.settings_dict["NAME"] = original
+        if database_template.postgres:
+            drop(clone)
 
 
 @pytest.fixture(autouse=True)
@@ -25,20 +50,23 @@ def _fresh_rate_limits():
 
 
 @pytest.fixture(scope="module")
-def database_url(django_db_setup, django_db_blocker, tmp_path_factory) -> str:
-    """A URL another process can open that holds the test database's tables and demo data.
+def database_url(database_template, tmp_path_factory):
+    """A URL another process (a server a test starts) can open: a copy of the template, the same content
+    as the test database before any test changed it. Dropped after the module on PostgreSQL."""
+    worker = os.environ.get("PYTEST_XDIST_WORKER", "main")
+    url = database_template.copy(f"served_{worker}_{next(_served)}", tmp_path_factory.mktemp("served"))
+    yield url
+    if database_template.postgres:
+        drop(url)
 
-    Taken before any test's transaction begins: SQLite's test database lives in memory, and a copy
-    made from inside the transaction that wraps each test would wait for it to end.
-    """
-    settings = connection.settings_dict
-    if connection.vendor == "sqlite":
-        copy = tmp_path_factory.mktemp("served") / "served.sqlite3"
-        with django_db_blocker.unblock():
-            connection.ensure_connection()
-            target = sqlite3.connect(copy)
-            connection.connection.backup(target)
-            target.close()
-        return f"sqlite:///{copy}"
-    password = f":{settings['PASSWORD']}" if settings["PASSWORD"] else ""
-    return f"postgres://{settings['USER']}{password}@{settings['HOST']}:{settings['PORT'] or 5432}/{settings['NAME']}"
+
+@pytest.fixture
+def slots():
+    """Open 公安服务 slots at the city centre, in the booking window."""
+    return future_slots("city", "公安服务")
+
+
+@pytest.fixture
+def kiosk():
+    """A kiosk device token at the city centre."""
+    return kiosk_token("city-1")

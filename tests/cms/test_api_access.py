@@ -9,10 +9,10 @@ from django.contrib.auth.models import User
 from django.test import Client
 
 from cms.bookings.models import Booking, Slot
-from cms.centres.models import CentrePage
 from cms.devices.models import KioskDevice
 from guides import clock
-from tests.support.bookings import future_slots, id_number
+from tests.support.api import assert_error, kiosk_token
+from tests.support.bookings import id_number
 
 pytestmark = pytest.mark.django_db
 
@@ -20,25 +20,8 @@ GUIDE = "330482-GA-001"  # 公安服务, bookable at city and zhapu
 APPLICATION_GUIDE = "330482-GA-008"
 
 
-def kiosk_token(name: str, centre: str = "city") -> str:
-    device = KioskDevice(name=name, centre=CentrePage.objects.get(code=centre))
-    token = device.issue_token()
-    device.save()
-    return token
-
-
 def bearer(token: str) -> dict:
     return {"Authorization": f"Bearer {token}"}
-
-
-@pytest.fixture
-def slots():
-    return future_slots("city", "公安服务")
-
-
-@pytest.fixture
-def kiosk():
-    return kiosk_token("city-1")
 
 
 @pytest.fixture
@@ -60,12 +43,6 @@ def booking_payload(slot_id: int, n=1) -> dict:
 def book(client, slot, n=1, headers=None):
     payload = booking_payload(slot.pk, n)
     return client.post("/api/v1/bookings", payload, content_type="application/json", headers=headers)
-
-
-def assert_error(response, status, code):
-    assert response.status_code == status, response.content
-    body = response.json()
-    assert set(body) == {"error"} and body["error"]["code"] == code and " / " in body["error"]["message"]
 
 
 def write_calls(code: str, slot_id: int) -> list:

@@ -3,18 +3,10 @@
 import pytest
 
 from guides.files import CATALOGUE_DIR, guide_paths, load_guide_file
+from tests.support.api import assert_error
 
 pytestmark = pytest.mark.django_db
 CATALOGUE = guide_paths([CATALOGUE_DIR])
-
-
-def assert_error(response, status, code, field=None):
-    assert response.status_code == status
-    body = response.json()
-    assert set(body) == {"error"}
-    assert body["error"]["code"] == code and body["error"]["message"]
-    if field:
-        assert field in body["error"]["fields"]
 
 
 def test_list_has_items_and_count(client):

@@ -7,25 +7,17 @@ import json
 import pytest
 
 from cms.bookings.models import Booking, BookingSettings
-from cms.centres.models import CentrePage
 from cms.core import limits as ratelimit
 from cms.core.models import Counter
-from cms.devices.models import KioskDevice
 from guides import clock
 from guides.hours import TZ
-from tests.support.bookings import future_slots, id_number, open_days, slots_on
+from tests.support.api import kiosk_token
+from tests.support.bookings import id_number, open_days, slots_on
 
 pytestmark = pytest.mark.django_db
 
 GUIDE = "330482-GA-001"
 CATEGORY = "公安服务"
-
-
-def kiosk_token(name: str) -> str:
-    device = KioskDevice(name=name, centre=CentrePage.objects.get(code="city"))
-    token = device.issue_token()
-    device.save()
-    return token
 
 
 def book(client, slot, n, headers=None, **extra):
@@ -37,11 +29,6 @@ def assert_limited(response, most: int):
     assert response.status_code == 429, response.content
     assert response.json()["error"]["code"] == "rate_limited" and " / " in response.json()["error"]["message"]
     assert 1 <= int(response["Retry-After"]) <= most
-
-
-@pytest.fixture
-def slots():
-    return future_slots("city", CATEGORY)
 
 
 @pytest.fixture

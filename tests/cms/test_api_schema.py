@@ -11,9 +11,8 @@ from django.db import close_old_connections
 from hypothesis import HealthCheck, settings
 from schemathesis.config import SchemathesisConfig
 
-from cms.centres.models import CentrePage
-from cms.devices.models import KioskDevice
 from cms.wsgi import application
+from tests.support.api import kiosk_token
 
 pytestmark = pytest.mark.django_db
 
@@ -43,10 +42,7 @@ def _keep_the_test_transaction():
 
 @pytest.fixture
 def token():
-    device = KioskDevice(name="schemathesis", centre=CentrePage.objects.get(code="city"))
-    token = device.issue_token()
-    device.save()
-    return token
+    return kiosk_token("schemathesis")
 
 
 @schema.parametrize()

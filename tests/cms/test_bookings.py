@@ -15,6 +15,7 @@ from cms.devices.models import KioskDevice
 from cms.hours.models import Closure
 from cms.personal.keys import keyed_hash
 from guides import clock
+from tests.support.api import assert_error
 from tests.support.bookings import future_slots, id_number, open_days, slots_on
 
 pytestmark = pytest.mark.django_db
@@ -22,15 +23,6 @@ pytestmark = pytest.mark.django_db
 GUIDE = "330482-GA-001"  # 居民身份证, 公安服务, at city/danghu/zhapu/xindai/dushangang
 OTHER_POLICE_GUIDE = "330482-GA-002"
 CATEGORY = "公安服务"
-
-
-def assert_error(response, status, code, field=None):
-    assert response.status_code == status, response.content
-    body = response.json()
-    assert set(body) == {"error"} and body["error"]["code"] == code and body["error"]["message"]
-    if field:
-        assert field in body["error"]["fields"], body
-    return body
 
 
 def payload(slot, n=1, guide=GUIDE, **extra):
@@ -46,19 +38,6 @@ def payload(slot, n=1, guide=GUIDE, **extra):
 
 def book(client, slot, n=1, headers=None, **extra):
     return client.post("/api/v1/bookings", payload(slot, n, **extra), content_type="application/json", headers=headers)
-
-
-@pytest.fixture
-def slots():
-    return future_slots("city", CATEGORY)
-
-
-@pytest.fixture
-def kiosk():
-    device = KioskDevice(name="city-1", centre=CentrePage.objects.get(code="city"))
-    token = device.issue_token()
-    device.save()
-    return token
 
 
 def _start_in(slot: Slot, delta: dt.timedelta) -> Slot:

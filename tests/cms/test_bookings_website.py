@@ -10,7 +10,7 @@ from cms.bookings.services import book
 from cms.core.caller import Caller
 from cms.core.enums import Channel
 from guides.applicants import applicant
-from tests.support.bookings import future_slots, id_number
+from tests.support.bookings import id_number
 
 pytestmark = pytest.mark.django_db
 
@@ -20,11 +20,6 @@ GUIDE = "330482-GA-001"
 @pytest.fixture
 def browser():
     return Client(enforce_csrf_checks=True)
-
-
-@pytest.fixture
-def slots():
-    return future_slots("city", "公安服务")
 
 
 def form_page(browser, slot):

@@ -13,17 +13,10 @@ from guides import clock
 from guides.calendar import DayKind, Source, last_announced_year
 from guides.centres import load_centres
 from guides.files import CENTRES_FILE
+from tests.support.api import assert_error
 
 pytestmark = pytest.mark.django_db
 DEMO = {c.code: c for c in load_centres(CENTRES_FILE)}
-
-
-def assert_error(response, status, code, field=None):
-    assert response.status_code == status, response.content
-    body = response.json()
-    assert set(body) == {"error"} and body["error"]["code"] == code and body["error"]["message"]
-    if field:
-        assert field in body["error"]["fields"]
 
 
 def test_centre_list_has_every_live_centre_with_windows(client):

@@ -15,7 +15,7 @@ from cms.centres.models import CentrePage
 from cms.core.models import LookupLock
 from cms.devices.models import KioskDevice
 from tests.cms.test_applications import delivery_for, files_for, form_of, person
-from tests.support.bookings import future_slots, id_number
+from tests.support.bookings import id_number
 
 pytestmark = pytest.mark.django_db
 
@@ -149,11 +149,6 @@ class Web:
 @pytest.fixture(params=[Api, Web], ids=["api", "website"])
 def channel(request, client):
     return request.param(client, "203.0.113.7")
-
-
-@pytest.fixture
-def slots():
-    return future_slots("city", CATEGORY)
 
 
 def limit(settings, scope: str, **dimensions):

@@ -1,5 +1,6 @@
-"""A real OneTrip server for the browser tests: gunicorn with the production settings, on a free port,
-over a fresh SQLite database in a temporary DATA_DIR with the demo loaded, exactly as `make run` does."""
+"""A real OneTrip server for the browser tests: gunicorn with the production settings, on a free port, in a
+temporary DATA_DIR, on a copy of the run's test database (migrated, demo loaded: tests/support/database.py)
+and its search index, with the static files collected, as `make run` does."""
 
 import os
 import secrets
@@ -8,6 +9,7 @@ from pathlib import Path
 
 import pytest
 
+from tests.support.database import drop
 from tests.support.servers import Gunicorn, free_port, manage
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -25,14 +27,15 @@ ARTEFACTS = ROOT / "test-artefacts"
 
 
 @pytest.fixture(scope="session")
-def site_url(tmp_path_factory):
+def site_url(tmp_path_factory, database_template):
     if not CHROMIUM.exists():
         if os.environ.get("CI"):
             pytest.fail("chromium is missing: .ci/run installs it (apt-get install chromium)")
         pytest.skip("Debian's chromium is not installed (apt-get install chromium)")
     data_dir = tmp_path_factory.mktemp("onetrip-site")
-    env = {k: v for k, v in os.environ.items() if k not in ("DATABASE_URL", "REDIS_URL", "DJANGO_SETTINGS_MODULE")}
+    env = {k: v for k, v in os.environ.items() if k not in ("REDIS_URL", "SEARCH_INDEX_DIR")}
     env |= {
+        "DATABASE_URL": database_template.copy("e2e", data_dir),
         "DJANGO_SETTINGS_MODULE": "cms.settings.production",
         "SECRET_KEY": secrets.token_urlsafe(40),
         "DATA_DIR": str(data_dir),
@@ -40,10 +43,12 @@ def site_url(tmp_path_factory):
         "ADMIN_PASSWORD": "e2e-Pinghu-2026",
         "PERIODIC_JOBS": "0",
     }
-    for args in (["migrate", "--no-input", "-v", "0"], ["load_demo"], ["collectstatic", "--no-input", "-v", "0"]):
-        manage(env, *args)
+    database_template.copy_index(data_dir / "search-index")
+    manage(env, "collectstatic", "--no-input", "-v", "0")
     with Gunicorn(env, data_dir, free_port(), workers=2) as server:
         yield server.url
+    if database_template.postgres:
+        drop(env["DATABASE_URL"])
 
 
 @pytest.fixture(scope="session")

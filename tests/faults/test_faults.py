@@ -1,4 +1,4 @@
-"""Faults under load, against a real gunicorn (production settings) on a fresh database of its own:
+"""Faults under load, against a real gunicorn (production settings) on a copy of the run's test database:
 
 - a worker SIGKILLed in the middle of bookings leaves no partial rows, and the server keeps answering;
 - PostgreSQL restarted under load: every failure is a clean 503 in the error shape, and the service
@@ -19,7 +19,6 @@ import uuid
 from collections import Counter
 from concurrent.futures import ThreadPoolExecutor
 from http.client import HTTPConnection, HTTPException
-from pathlib import Path
 
 import dj_database_url
 import pytest
@@ -27,9 +26,9 @@ import pytest
 from guides import clock
 from guides.hours import TZ
 from tests.support.bookings import RawDatabase, id_number
+from tests.support.database import drop
 from tests.support.servers import Gunicorn, free_port, manage
 
-REPO = Path(__file__).resolve().parents[2]
 GUIDE, CATEGORY = "330482-GA-001", "公安服务"
 DATABASE_URL = os.environ.get("DATABASE_URL", "")
 ON_POSTGRES = dj_database_url.parse(DATABASE_URL or "sqlite://")["ENGINE"].endswith("postgresql")
@@ -39,20 +38,11 @@ pytestmark = pytest.mark.postgres_pass  # each pass of `make test` runs these on
 
 
 @pytest.fixture(scope="module")
-def site(tmp_path_factory):
-    """A fresh database (a SQLite file, or a new database beside DATABASE_URL's) with the demo centres,
-    one guide and a kiosk token; the environment that serves it with production settings."""
+def site(tmp_path_factory, database_template):
+    """A database of its own (a copy of the run's test database: a SQLite file, or a database beside
+    DATABASE_URL's) with kiosk tokens; the environment that serves it with production settings."""
     data_dir = tmp_path_factory.mktemp("faults")
-    if ON_POSTGRES:
-        import psycopg
-
-        admin = DATABASE_URL.rsplit("/", 1)[0] + "/postgres"
-        with psycopg.connect(admin, autocommit=True) as conn:
-            conn.execute("DROP DATABASE IF EXISTS onetrip_faults WITH (FORCE)")
-            conn.execute("CREATE DATABASE onetrip_faults")
-        url = admin.rsplit("/", 1)[0] + "/onetrip_faults"
-    else:
-        url = f"sqlite:///{data_dir / 'faults.sqlite3'}"
+    url = database_template.copy("faults", data_dir)
     env = {k: v for k, v in os.environ.items() if k not in ("REDIS_URL", "HTTPS")}
     env |= {
         "DJANGO_SETTINGS_MODULE": "cms.settings.production",
@@ -61,9 +51,6 @@ def site(tmp_path_factory):
         "DATABASE_URL": url,
         "DATA_DIR": str(data_dir),
     }
-    manage(env, "migrate", "--no-input", "-v", "0")
-    manage(env, "import_centres", str(REPO / "guides" / "demo" / "centres.yaml"))
-    manage(env, "import_guides", str(REPO / "guides" / "catalogue" / f"{GUIDE}.yaml"))
     # several kiosks, as a centre has: the booking limit per device is not what these tests are about
     script = (
         "import io\nfrom django.core.management import call_command\n"
@@ -75,8 +62,7 @@ def site(tmp_path_factory):
     tokens = [line.split()[1] for line in manage(env, "shell", "-c", script).splitlines() if line.startswith("token ")]
     yield {"env": env, "url": url, "data_dir": data_dir, "tokens": itertools.cycle(tokens)}
     if ON_POSTGRES:
-        with psycopg.connect(admin, autocommit=True) as conn:
-            conn.execute("DROP DATABASE IF EXISTS onetrip_faults WITH (FORCE)")
+        drop(url)
 
 
 def new_slot(raw: RawDatabase, capacity: int, minute: int) -> int:
@@ -208,6 +194,7 @@ def _cluster_version() -> str:
     return versions[-1]
 
 
+@pytest.mark.alone  # every other test's PostgreSQL connections break too
 @pytest.mark.skipif(not ON_POSTGRES, reason="restarts PostgreSQL: only when DATABASE_URL is PostgreSQL")
 @pytest.mark.skipif(shutil.which("pg_ctlcluster") is None, reason="needs a local cluster (pg_ctlcluster)")
 def test_postgresql_restart_under_load_answers_503_and_recovers(site, tmp_path):

@@ -17,6 +17,7 @@ import pytest
 from kiosk_cms import CmsServer
 
 from kiosk.settings import Settings
+from tests.support.database import drop
 
 WIDTH, HEIGHT = 1280, 800
 
@@ -42,13 +43,16 @@ def window(font):
 
 
 @pytest.fixture(scope="session")
-def cms(tmp_path_factory):
+def cms(tmp_path_factory, database_template):
     """A live CMS for the whole session, with a kiosk device token for the city centre."""
-    server = CmsServer(tmp_path_factory.mktemp("cms"))
+    data_dir = tmp_path_factory.mktemp("cms")
+    server = CmsServer(data_dir, database_template.copy("kiosk", data_dir))
     server.token = server.create_token("kiosk-tests", centre="city")
     server.start()
     yield server
     server.stop()
+    if database_template.postgres:
+        drop(server.database_url)
 
 
 @pytest.fixture(scope="session")
