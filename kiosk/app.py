@@ -228,10 +228,23 @@ class KioskApp(App):
         self.connect_pads(screen.active_field)
 
     def back(self) -> None:
-        if self.history:
-            self._go(self.history.pop())
+        if not self.history:
+            return
+        target = self.history.pop()
+        if target == "home":
+            self.go_home()
+        else:
+            self._go(target)
 
     def go_home(self) -> None:
+        """Done, Home, or back to home: the journey ends, and with it everything the citizen entered or was
+        shown (the next one at the kiosk must find nothing). Language and look stay for the citizen still
+        standing here; the idle reset puts those back too."""
+        for vm in self.vms.values():
+            vm.wipe()
+        for screen in self.manager.screens:
+            screen.reset()
+        self.keyboard.reset()
         self.history = []
         self._go("home")
 
@@ -300,12 +313,7 @@ class KioskApp(App):
         )
 
     def reset_session(self) -> None:
-        """The citizen has gone: wipe every view-model and screen, back to the defaults and home."""
-        for vm in self.vms.values():
-            vm.wipe()
-        for screen in self.manager.screens:
-            screen.reset()
-        self.keyboard.reset()
+        """The citizen has gone: the journey ends, and language and look go back to the defaults."""
         tr.lang = self.settings.language
         self.theme.reset()
         self.go_home()

@@ -3,6 +3,7 @@
 from kivy.app import App
 from kivy.properties import ObjectProperty, StringProperty
 from kivy.uix.screenmanager import Screen
+from kivy.uix.scrollview import ScrollView
 
 
 class KioskScreen(Screen):
@@ -33,5 +34,8 @@ class KioskScreen(Screen):
         self.app.next_field(self)
 
     def reset(self) -> None:
-        """The session ended: no field active."""
+        """The journey ended: no field active, every list scrolled back to its top."""
         self.activate(None)
+        for widget in self.walk(restrict=True):
+            if isinstance(widget, ScrollView):
+                widget.scroll_y = 1

@@ -160,8 +160,10 @@ class Keyboard(BoxLayout):
         self.page = min(last, max(0, self.page + step))
 
     def reset(self) -> None:
+        """The journey ended: nothing composed, and the mode a first citizen finds (Chinese)."""
         self.set_composing("")
-        self.mode = "zh" if self.allow_chinese else "abc"
+        self.allow_chinese = True
+        self.mode = "zh"
 
     def on_enter(self):
         pass
