@@ -200,12 +200,12 @@ class KioskApp(App):
     def connect_pads(self, field) -> None:
         """The shell's keyboard or number pad types into `field` (None: both put away)."""
         self.pad = field.pad if field is not None else ""
-        self.keyboard.target = field if self.pad == "keyboard" else None
         self.numpad.target = field if self.pad == "numpad" else None
         if self.pad == "keyboard":
-            self.keyboard.allow_chinese = field.chinese
-            self.keyboard.set_composing("")
-        elif self.pad == "numpad":
+            self.keyboard.serve(field)
+        else:
+            self.keyboard.target = None
+        if self.pad == "numpad":
             self.numpad.allow_x = "X" in field.allowed
 
     def pad_enter(self) -> None:

@@ -26,6 +26,12 @@ class KioskScreen(Screen):
         if self.manager is not None and self.manager.current_screen is self:
             self.app.connect_pads(field)
 
+    def set_holder(self, holder: str) -> None:
+        """A person or a company: the identifier field changes its pad, so it starts empty and active."""
+        self.vm.holder = holder
+        self.vm.id_number = ""
+        self.activate(self.ids.id_number)
+
     def on_leave(self, *args) -> None:
         self.activate(None)
 

@@ -18,6 +18,7 @@ from kiosk.viewmodels.base import ViewModel
 from kiosk.viewmodels.forms import check_identifier, check_name, check_phone, error
 
 DAYS_SHOWN = 7
+HOLDERS = {"citizen": ["person"], "company": ["company"]}  # by the guide's service object; else both
 NO_SLOTS = N_("No free times on this day. Please choose another day.")
 PRINTED = N_("The ticket has been printed.")
 SAVED = N_("The ticket has been saved as {file}.")
@@ -32,6 +33,8 @@ class BookingViewModel(ViewModel):
     day = StringProperty("")
     slots = ListProperty([])
     slot = DictProperty({})
+    holders = ListProperty([])  # who may book the item: person, company
+    holder = StringProperty("person")  # whose identifier the form takes: an ID number or a USCC
     id_number = StringProperty("")
     name = StringProperty("")
     phone = StringProperty("")
@@ -44,6 +47,8 @@ class BookingViewModel(ViewModel):
     def start(self, guide: dict) -> None:
         self.wipe()
         self.guide = guide
+        self.holders = HOLDERS.get(guide.get("service_object"), ["person", "company"])
+        self.holder = self.holders[0]
         catalogue = self.services.catalogue
         self.centres = [c for c in (catalogue.centre(code) for code in guide.get("centres") or []) if c]
         codes = [c["id"] for c in self.centres]
@@ -94,7 +99,7 @@ class BookingViewModel(ViewModel):
 
     def validate(self) -> dict | None:
         errors = {}
-        canonical, problem = check_identifier(self.id_number)
+        canonical, problem = check_identifier(self.id_number, self.holder)
         if problem:
             errors["id_number"] = problem
         for field, problem in (("name", check_name(self.name)), ("phone", check_phone(self.phone))):
@@ -167,7 +172,7 @@ class BookingViewModel(ViewModel):
     def wipe(self) -> None:
         super().wipe()
         self.guide, self.centres, self.centre, self.days, self.day = {}, [], "", [], ""
-        self.slots, self.slot = [], {}
+        self.slots, self.slot, self.holders, self.holder = [], {}, [], "person"
         self.id_number = self.name = self.phone = ""
         self.errors, self.booking, self.notice, self.notice_args = {}, {}, "", {}
         self._key = None
