@@ -104,7 +104,7 @@ class KioskApp(App):
         self.keyboard, self.numpad = root.ids.keyboard, root.ids.numpad
         self.screen_named("home")
         self.manager.current = "home"
-        route_physical_keys(lambda: self.manager.current_screen.active_field if self.manager else None)
+        route_physical_keys(self._typed_field, self.pad_enter)
         self.idle = IdleWatcher(
             self.settings.idle_timeout, self.settings.idle_countdown, on_reset=self.reset_session, at_rest=self.at_rest
         )
@@ -207,6 +207,12 @@ class KioskApp(App):
             self.keyboard.target = None
         if self.pad == "numpad":
             self.numpad.allow_x = "X" in field.allowed
+
+    def _typed_field(self):
+        """Where a physical keyboard or scanner types: the open screen's field (none once switched off)."""
+        if self.services is None or self.manager is None:
+            return None
+        return self.manager.current_screen.active_field
 
     def pad_enter(self) -> None:
         self.manager.current_screen.pad_enter()

@@ -88,6 +88,16 @@ class ApplyScreen(KioskScreen):
 
 
 class ApplyDoneScreen(KioskScreen):
+    def heading(self, entry, lang: str) -> str:
+        """Received only once the service has it: until then it is handed in here, waiting to be sent."""
+        if entry is None:
+            return ""
+        if entry.state == "sent":
+            return tr._("Application received")
+        if entry.state == "rejected":
+            return tr._("Application not accepted")
+        return tr._("Application handed in: waiting to be sent")
+
     def state(self, entry, lang: str) -> str:
         if entry is None:
             return ""

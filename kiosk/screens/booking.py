@@ -9,6 +9,7 @@ from kivy.metrics import dp
 from kiosk.i18n import tr
 from kiosk.screens.base import KioskScreen
 from kiosk.screens.labels import day_label, slot_label
+from kiosk.viewmodels.booking import to_bring
 from kiosk.widgets import KButton
 
 
@@ -92,8 +93,16 @@ class BookingDoneScreen(KioskScreen):
     def where(self, booking: dict, lang: str) -> str:
         if not booking:
             return ""
-        centre = booking["centre"]
-        return f"{tr.pick(centre['name'], centre.get('name_en', ''))}\n{centre.get('address', '')}"
+        centre = self.vm.booked_centre()
+        address = tr.pick(centre.get("address", ""), centre.get("address_en", ""))
+        return f"{tr.pick(centre['name'], centre.get('name_en', ''))}\n{address}"
+
+    def bring(self, guide: dict, lang: str) -> str:
+        materials = to_bring(guide)
+        if not materials:
+            return ""
+        names = [f"•\u00a0{tr.pick(m['name'], m.get('name_en', ''))}" for m in materials]
+        return "\n".join([tr._("Please bring:"), *names])
 
 
 Builder.load_file(str(Path(__file__).with_suffix(".kv")))

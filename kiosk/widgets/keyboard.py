@@ -189,8 +189,9 @@ class Keyboard(BoxLayout):
         pass
 
 
-def route_physical_keys(get_target) -> None:
-    """Typing on a physical keyboard or a barcode scanner goes to the active field, like the on-screen keys."""
+def route_physical_keys(get_target, enter) -> None:
+    """Typing on a physical keyboard or a barcode scanner goes to the active field, like the on-screen keys;
+    its Enter (a scanner sends one after each code) is the pads' Enter: `enter()`."""
 
     def textinput(window, text):
         target = get_target()
@@ -201,6 +202,9 @@ def route_physical_keys(get_target) -> None:
         target = get_target()
         if target is not None and key == 8:  # backspace
             target.backspace()
+            return True
+        if target is not None and key in (13, 271):  # Enter, and the number block's Enter
+            enter()
             return True
         return False
 
