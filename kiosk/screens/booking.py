@@ -19,6 +19,7 @@ class BookingScreen(KioskScreen):
     def on_kv_post(self, base_widget):
         self.vm.bind(centres=self._centres, centre=self._centres, days=self._days, day=self._days, slots=self._slots)
         tr.bind(lang=self._relabel)
+        self._relabel()  # built on first use, after the view-model was started: show what it holds
 
     def _relabel(self, *args) -> None:
         self._centres()
@@ -93,7 +94,9 @@ class BookingDoneScreen(KioskScreen):
     def where(self, booking: dict, lang: str) -> str:
         if not booking:
             return ""
-        centre = self.vm.booked_centre()
+        centre = self.vm.booked_centre
+        if not centre:
+            return ""
         address = tr.pick(centre.get("address", ""), centre.get("address_en", ""))
         return f"{tr.pick(centre['name'], centre.get('name_en', ''))}\n{address}"
 

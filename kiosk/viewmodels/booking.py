@@ -40,6 +40,7 @@ class BookingViewModel(ViewModel):
     phone = StringProperty("")
     errors = DictProperty({})
     booking = DictProperty({}, rebind=True)  # the server's answer: code, slot, centre, masked fields
+    booked_centre = DictProperty({})  # its centre, with the English address
     notice = StringProperty("")  # msgid: printed, saved, no slots
     notice_args = DictProperty({})
     _key = ObjectProperty(None, allownone=True)
@@ -125,6 +126,9 @@ class BookingViewModel(ViewModel):
         key = self._key
 
         def booked(body: dict) -> None:
+            # The server's centre, with the English address from the local catalogue (read now, once).
+            centre = body.get("centre") or {}
+            self.booked_centre = {**(self.services.catalogue.centre(centre.get("id", "")) or {}), **centre}
             self.booking = body
             self._key = None
             done(body)
@@ -140,13 +144,8 @@ class BookingViewModel(ViewModel):
 
     # --- the confirmation ------------------------------------------------------------------------------
 
-    def booked_centre(self) -> dict:
-        """The booked centre: the server's answer, with the English address from the local catalogue."""
-        centre = self.booking.get("centre") or {}
-        return {**(self.services.catalogue.centre(centre.get("id", "")) or {}), **centre}
-
     def print_ticket(self) -> None:
-        booking, centre = self.booking, self.booked_centre()
+        booking, centre = self.booking, self.booked_centre
         slot, guide = booking["slot"], self.guide
         bring = to_bring(guide)
         ticket = Ticket(
@@ -182,6 +181,7 @@ class BookingViewModel(ViewModel):
         self.slots, self.slot, self.holders, self.holder = [], {}, [], "person"
         self.id_number = self.name = self.phone = ""
         self.errors, self.booking, self.notice, self.notice_args = {}, {}, "", {}
+        self.booked_centre = {}
         self._key = None
 
 
