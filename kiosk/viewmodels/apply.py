@@ -216,12 +216,12 @@ class ApplyViewModel(ViewModel):
         ticket = Ticket(
             kind="receipt",
             title="受理回执 Application receipt",
-            code=entry.receipt,
+            code=entry.shown_receipt,
             lines=[
                 f"{entry.guide_name}",
                 "凭本回执号和证件号查询办理进度 / Look up the progress with this receipt and your ID number",
             ],
-            qr=entry.receipt,
+            qr=entry.shown_receipt,
         )
 
         def failed(exc) -> bool:

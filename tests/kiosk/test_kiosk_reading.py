@@ -128,3 +128,41 @@ def test_an_application_kept_on_the_kiosk_is_not_called_received(make_kiosk):
     k.tap_id("print_receipt")
     k.until(lambda: printed and k.screen.ids.notice.text, "the receipt printed")
     assert TAKE_SLIP in k.screen.ids.notice.text
+
+
+def test_one_receipt_number_on_the_kiosk_and_the_service(make_kiosk, cms):
+    """Sent at once: the service keeps the kiosk's receipt, so the screen, the slip and the website all
+    know one number."""
+    import json
+    import urllib.request
+
+    k = make_kiosk()
+    person = id_number(7403)
+    k.app.open_guide(GUIDE)
+    k.frames()
+    k.tap_id("apply")
+    apply = k.app.vms["apply"]
+    k.type_into("name", "zhao")
+    k.tap(k.field("id_number"))
+    k.pad(person)
+    k.tap(k.field("phone"))
+    k.pad("13700007777")
+    from kiosk.tour import sample_scan
+
+    for row in [r for r in apply.materials if r["kind"] == "scan" and r["necessity"] == "required"]:
+        widget = next(w for w in k.screen.ids.materials.children if w.row["index"] == row["index"])
+        k.tap(widget.ids.scan)
+        sample_scan(k.app.settings.scans / f"scan-{row['index']}.png")
+        k.until(lambda: apply.scanning < 0, "the scan")
+    k.tap_id("submit")
+    k.until(lambda: k.app.screen == "apply_done", "the receipt")
+    local = apply.entry.receipt
+    k.until(lambda: apply.entry.state == "sent", "the application sent")
+    assert apply.entry.server_receipt == local
+    assert k.screen.ids.receipt.text == local
+    assert k.screen.ids.heading.text == "申请已受理"
+    assert not [t for t in k.texts() if local not in t and "回执号为" in t]  # no second number
+
+    request = urllib.request.Request(f"{cms.url}/api/v1/applications/{local}", headers={"X-Id-Number": person})  # noqa: S310
+    with urllib.request.urlopen(request, timeout=10) as answer:  # noqa: S310 — our own loopback server
+        assert json.loads(answer.read())["receipt"] == local
