@@ -106,7 +106,11 @@ class KioskApp(App):
         self.manager.current = "home"
         route_physical_keys(self._typed_field, self.pad_enter)
         self.idle = IdleWatcher(
-            self.settings.idle_timeout, self.settings.idle_countdown, on_reset=self.reset_session, at_rest=self.at_rest
+            self.settings.idle_timeout,
+            self.settings.idle_countdown,
+            on_reset=self.reset_session,
+            at_rest=self.at_rest,
+            working=lambda: self.vms["apply"].scanning >= 0,
         )
         self.idle.bind(counting=self.setter("idle_counting"), remaining=self.setter("idle_remaining"))
         return root
