@@ -166,3 +166,16 @@ def test_one_receipt_number_on_the_kiosk_and_the_service(make_kiosk, cms):
     request = urllib.request.Request(f"{cms.url}/api/v1/applications/{local}", headers={"X-Id-Number": person})  # noqa: S310
     with urllib.request.urlopen(request, timeout=10) as answer:  # noqa: S310 — our own loopback server
         assert json.loads(answer.read())["receipt"] == local
+
+
+def test_offline_is_a_banner_on_every_screen(make_kiosk):
+    """Not only a line in the header: a strip across the screen, before anything is filled in."""
+    k = make_kiosk(cms_url=f"http://127.0.0.1:{free_port()}")
+    k.until(lambda: not k.app.online, "the kiosk to notice it is offline")
+    banner = k.app.root.ids.offline
+    k.tap_id("check_in")
+    k.frames(4)
+    assert banner.opacity == 1 and banner.height >= 40
+    assert banner.text.startswith("离线")
+    heading_top = k.screen.to_window(0, k.screen.top)[1]
+    assert banner.to_window(0, banner.y)[1] >= heading_top - 1  # above the form, not over it
