@@ -104,9 +104,13 @@ class KioskApp(App):
         self.keyboard, self.numpad = root.ids.keyboard, root.ids.numpad
         self.screen_named("home")
         self.manager.current = "home"
-        route_physical_keys(lambda: self.manager.current_screen.active_field if self.manager else None)
+        route_physical_keys(self._typed_field, self.pad_enter)
         self.idle = IdleWatcher(
-            self.settings.idle_timeout, self.settings.idle_countdown, on_reset=self.reset_session, at_rest=self.at_rest
+            self.settings.idle_timeout,
+            self.settings.idle_countdown,
+            on_reset=self.reset_session,
+            at_rest=self.at_rest,
+            working=lambda: self.vms["apply"].scanning >= 0,
         )
         self.idle.bind(counting=self.setter("idle_counting"), remaining=self.setter("idle_remaining"))
         return root
@@ -200,13 +204,19 @@ class KioskApp(App):
     def connect_pads(self, field) -> None:
         """The shell's keyboard or number pad types into `field` (None: both put away)."""
         self.pad = field.pad if field is not None else ""
-        self.keyboard.target = field if self.pad == "keyboard" else None
         self.numpad.target = field if self.pad == "numpad" else None
         if self.pad == "keyboard":
-            self.keyboard.allow_chinese = field.chinese
-            self.keyboard.set_composing("")
-        elif self.pad == "numpad":
+            self.keyboard.serve(field)
+        else:
+            self.keyboard.target = None
+        if self.pad == "numpad":
             self.numpad.allow_x = "X" in field.allowed
+
+    def _typed_field(self):
+        """Where a physical keyboard or scanner types: the open screen's field (none once switched off)."""
+        if self.services is None or self.manager is None:
+            return None
+        return self.manager.current_screen.active_field
 
     def pad_enter(self) -> None:
         self.manager.current_screen.pad_enter()
@@ -228,10 +238,23 @@ class KioskApp(App):
         self.connect_pads(screen.active_field)
 
     def back(self) -> None:
-        if self.history:
-            self._go(self.history.pop())
+        if not self.history:
+            return
+        target = self.history.pop()
+        if target == "home":
+            self.go_home()
+        else:
+            self._go(target)
 
     def go_home(self) -> None:
+        """Done, Home, or back to home: the journey ends, and with it everything the citizen entered or was
+        shown (the next one at the kiosk must find nothing). Language and look stay for the citizen still
+        standing here; the idle reset puts those back too."""
+        for vm in self.vms.values():
+            vm.wipe()
+        for screen in self.manager.screens:
+            screen.reset()
+        self.keyboard.reset()
         self.history = []
         self._go("home")
 
@@ -300,12 +323,7 @@ class KioskApp(App):
         )
 
     def reset_session(self) -> None:
-        """The citizen has gone: wipe every view-model and screen, back to the defaults and home."""
-        for vm in self.vms.values():
-            vm.wipe()
-        for screen in self.manager.screens:
-            screen.reset()
-        self.keyboard.reset()
+        """The citizen has gone: the journey ends, and language and look go back to the defaults."""
         tr.lang = self.settings.language
         self.theme.reset()
         self.go_home()

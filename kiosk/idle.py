@@ -17,10 +17,18 @@ class IdleWatcher(EventDispatcher):
     counting = BooleanProperty(False)
     remaining = NumericProperty(0)  # whole seconds left in the countdown
 
-    def __init__(self, timeout: float, countdown: float, on_reset: Callable[[], None], at_rest: Callable[[], bool]):
+    def __init__(
+        self,
+        timeout: float,
+        countdown: float,
+        on_reset: Callable[[], None],
+        at_rest: Callable[[], bool],
+        working: Callable[[], bool] = lambda: False,
+    ):
+        """`working()`: the kiosk is busy for the citizen (a scan under way), who may stand there untouching."""
         super().__init__()
         self.timeout, self.countdown = timeout, countdown
-        self.on_reset, self.at_rest = on_reset, at_rest
+        self.on_reset, self.at_rest, self.working = on_reset, at_rest, working
         self.last = time.monotonic()
         self._event = Clock.schedule_interval(self._tick, TICK)
         Window.bind(on_touch_down=self._activity, on_key_down=self._activity, on_textinput=self._activity)
@@ -35,6 +43,9 @@ class IdleWatcher(EventDispatcher):
             self.counting = False
 
     def _tick(self, dt) -> None:
+        if self.working():
+            self.touch()  # the time waiting for the scanner is not idle time
+            return
         idle = time.monotonic() - self.last
         if idle < self.timeout or self.at_rest():
             self.counting = False

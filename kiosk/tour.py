@@ -15,7 +15,8 @@ from pathlib import Path
 
 log = logging.getLogger(__name__)
 
-SAMPLE = {"name": "张三", "name_en": "Zhang San", "phone": "13800000000"}
+SAMPLE = {"name": "张三", "name_en": "Zhang San", "phone": "13800000000", "company": "平湖示范科技有限公司"}
+SAMPLE_USCC = "91330482MA2B3C4D5Y"
 LANGUAGES = ("zh_Hans", "en")
 SEARCHES = {"zh_Hans": "身份证", "en": "passport"}
 TIMEOUT = 20.0  # seconds a step may wait for the CMS or the index
@@ -188,6 +189,22 @@ class Tour:
             yield self.frames()
             self.shot(lang, "07-booking-details")
 
+            app.theme.large = True
+            app.screen_named("booking_form").activate(app.screen_named("booking_form").ids.name)
+            yield self.frames()
+            self.shot(lang, "07b-booking-details-large-keyboard")
+            app.theme.reset()
+
+            form = app.screen_named("booking_form")
+            form.set_holder("company")
+            booking.id_number = SAMPLE_USCC
+            booking.name = SAMPLE["company"]
+            yield self.frames()
+            self.shot(lang, "07c-company-booking")
+            form.set_holder("person")
+            booking.id_number, booking.name = sample_id_number(), SAMPLE["name"]
+
+            booking.booked_centre = next((c for c in booking.centres if c["id"] == booking.centre), {})
             booking.booking = _sample_booking(booking, slot)
             app.show("booking_done")
             yield self.frames()
@@ -224,6 +241,11 @@ class Tour:
             app.vms["checkin"].code = "SAMPLE01"
             yield self.frames()
             self.shot(lang, "12-check-in")
+
+            app.go_home()  # Done: the journey ends; the next citizen's status screen is empty
+            app.show("status")
+            yield self.frames()
+            self.shot(lang, "12b-status-after-done")
 
             app.open_guide(code)
             app.theme.large = True

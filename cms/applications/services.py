@@ -28,7 +28,7 @@ from cms.applications.signals import status_changed
 from cms.centres.models import CentrePage
 from cms.core import limits, lookups
 from cms.core.caller import SYSTEM, Caller
-from cms.core.enums import Language
+from cms.core.enums import Channel, Language
 from cms.core.idempotency import Idempotency, idempotent_create
 from cms.hours.sources import calendar_between
 from cms.personal.keys import keyed_hash
@@ -36,7 +36,7 @@ from cms.personal.masking import mask_identifier
 from cms.services.models import ServiceGuidePage
 from guides import applicants, clock
 from guides.calendar import add_working_days, working_days_between
-from guides.codes import RECEIPT_LENGTH, new_code, normalise
+from guides.codes import RECEIPT_LENGTH, new_code, normalise, well_formed
 from guides.enums import MaterialSource, Necessity, ServiceObject
 from guides.refusal import Refusal, Text
 
@@ -268,6 +268,22 @@ def _missing_names(slots) -> str:
     return "、".join(s.name for s in slots)
 
 
+def receipt_for(proposed: str, caller: Caller) -> str:
+    """The application's receipt number. A kiosk gives the citizen its own receipt at once, online or
+    not, and proposes it with the application: kept when well formed and free, the citizen has one number
+    that works everywhere. Any other caller, or a number already in use, gets a new one (the kiosk then
+    shows the server's for its own in lookups)."""
+
+    def taken(code: str) -> bool:
+        return Application.objects.filter(receipt=code).exists()
+
+    proposed = normalise(proposed)
+    kiosk = caller.channel == Channel.KIOSK and caller.device is not None
+    if kiosk and well_formed(proposed, RECEIPT_LENGTH) and not taken(proposed):
+        return proposed
+    return new_code(RECEIPT_LENGTH, taken)
+
+
 def submit(
     guide_code: str,
     data,
@@ -296,7 +312,7 @@ def submit(
 
     def make() -> Application:
         application = Application(
-            receipt=new_code(RECEIPT_LENGTH, lambda code: Application.objects.filter(receipt=code).exists()),
+            receipt=receipt_for(data.get("receipt", ""), caller),
             guide=guide,
             guide_code=guide.code,
             guide_name=guide.title,

@@ -32,6 +32,9 @@ class ApplyScreen(KioskScreen):
             materials=self._materials,
         )
         tr.bind(lang=self._choices)
+        # Built on first use, after the view-model was started: show what it already holds.
+        self._choices()
+        self._materials()
 
     def on_pre_enter(self, *args) -> None:
         self.activate(self.ids.name)
@@ -88,9 +91,21 @@ class ApplyScreen(KioskScreen):
 
 
 class ApplyDoneScreen(KioskScreen):
+    def heading(self, entry, lang: str) -> str:
+        """Received only once the service has it: until then it is handed in here, waiting to be sent."""
+        if entry is None:
+            return ""
+        if entry.state == "sent":
+            return tr._("Application received")
+        if entry.state == "rejected":
+            return tr._("Application not accepted")
+        return tr._("Application handed in: waiting to be sent")
+
     def state(self, entry, lang: str) -> str:
         if entry is None:
             return ""
+        if entry.state == "sent" and entry.server_receipt == entry.receipt:
+            return tr._("Sent to the service")
         if entry.state == "sent":
             return tr._("Received by the service. Its receipt number is {receipt}.").format(
                 receipt=entry.server_receipt

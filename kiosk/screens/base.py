@@ -1,8 +1,11 @@
 """What every screen shares: its view-model, and the input field the keyboard or number pad types into."""
 
 from kivy.app import App
+from kivy.clock import Clock
+from kivy.metrics import dp
 from kivy.properties import ObjectProperty, StringProperty
 from kivy.uix.screenmanager import Screen
+from kivy.uix.scrollview import ScrollView
 
 
 class KioskScreen(Screen):
@@ -24,6 +27,26 @@ class KioskScreen(Screen):
         self.pad = field.pad if field is not None else ""
         if self.manager is not None and self.manager.current_screen is self:
             self.app.connect_pads(field)
+        if field is not None and "scroll" in self.ids:
+            # Two frames on: the pad that came up has taken its room and the form its new height.
+            Clock.schedule_once(lambda dt: Clock.schedule_once(lambda dt: self._reveal(field)))
+
+    def _reveal(self, field) -> None:
+        """Scroll the active field into view, above the pad that types into it."""
+        scroll = self.ids.scroll.__self__  # ids are weak proxies: compare the widget itself
+        if self.active_field is not field or not scroll.children:
+            return
+        parent = field.parent
+        while parent is not None and parent is not scroll and parent is not self:
+            parent = parent.parent
+        if parent is scroll and scroll.children[0].height > scroll.height:
+            scroll.scroll_to(field, padding=dp(24), animate=False)
+
+    def set_holder(self, holder: str) -> None:
+        """A person or a company: the identifier field changes its pad, so it starts empty and active."""
+        self.vm.holder = holder
+        self.vm.id_number = ""
+        self.activate(self.ids.id_number)
 
     def on_leave(self, *args) -> None:
         self.activate(None)
@@ -33,5 +56,8 @@ class KioskScreen(Screen):
         self.app.next_field(self)
 
     def reset(self) -> None:
-        """The session ended: no field active."""
+        """The journey ended: no field active, every list scrolled back to its top."""
         self.activate(None)
+        for widget in self.walk(restrict=True):
+            if isinstance(widget, ScrollView):
+                widget.scroll_y = 1

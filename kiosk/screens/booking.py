@@ -9,6 +9,7 @@ from kivy.metrics import dp
 from kiosk.i18n import tr
 from kiosk.screens.base import KioskScreen
 from kiosk.screens.labels import day_label, slot_label
+from kiosk.viewmodels.booking import to_bring
 from kiosk.widgets import KButton
 
 
@@ -18,6 +19,7 @@ class BookingScreen(KioskScreen):
     def on_kv_post(self, base_widget):
         self.vm.bind(centres=self._centres, centre=self._centres, days=self._days, day=self._days, slots=self._slots)
         tr.bind(lang=self._relabel)
+        self._relabel()  # built on first use, after the view-model was started: show what it holds
 
     def _relabel(self, *args) -> None:
         self._centres()
@@ -92,8 +94,18 @@ class BookingDoneScreen(KioskScreen):
     def where(self, booking: dict, lang: str) -> str:
         if not booking:
             return ""
-        centre = booking["centre"]
-        return f"{tr.pick(centre['name'], centre.get('name_en', ''))}\n{centre.get('address', '')}"
+        centre = self.vm.booked_centre
+        if not centre:
+            return ""
+        address = tr.pick(centre.get("address", ""), centre.get("address_en", ""))
+        return f"{tr.pick(centre['name'], centre.get('name_en', ''))}\n{address}"
+
+    def bring(self, guide: dict, lang: str) -> str:
+        materials = to_bring(guide)
+        if not materials:
+            return ""
+        names = [f"•\u00a0{tr.pick(m['name'], m.get('name_en', ''))}" for m in materials]
+        return "\n".join([tr._("Please bring:"), *names])
 
 
 Builder.load_file(str(Path(__file__).with_suffix(".kv")))

@@ -81,6 +81,9 @@ class GuideScreen(KioskScreen):
                 note = f"{tr._(NECESSITY.get(m.get('necessity'), NECESSITY['required']))} · {form}"
                 if m.get("copies"):
                     note += " · " + tr._("Copies: {copies}").format(copies=m["copies"])
+            remark = tr.pick(m.get("notes", ""), m.get("notes_en", ""))
+            if remark:  # when it is not needed, where it is made: what a citizen must know before coming
+                note += "\n    " + remark
             rows.append(f"{n}. [b]{name}[/b]\n    {_e(note)}")
         return "\n".join(rows) if rows else _e(tr._("No documents are needed."))
 

@@ -21,7 +21,8 @@ class ResultRow(ButtonBehavior, BoxLayout):
 
 class SearchScreen(KioskScreen):
     def on_pre_enter(self, *args) -> None:
-        self.activate(self.ids.query)
+        # Browsing a window category lists its guides: a keyboard would only hide them.
+        self.activate(None if self.vm.category else self.ids.query)
 
     def pad_enter(self) -> None:
         """Results are already there as one types: Enter just puts the keyboard away."""

@@ -22,6 +22,8 @@ import time
 from dataclasses import dataclass
 from pathlib import Path
 
+from guides.codes import ALPHABET, RECEIPT_LENGTH
+
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS entries (
     id INTEGER PRIMARY KEY,
@@ -45,7 +47,6 @@ CREATE TABLE IF NOT EXISTS entries (
 );
 CREATE INDEX IF NOT EXISTS entries_due ON entries (state, next_attempt);
 """
-RECEIPT_ALPHABET = "23456789ABCDEFGHJKLMNPQRSTUVWXYZ"  # no 0/O, 1/I: read aloud and typed back
 KEEP_FINISHED = 90 * 86400  # a finished entry's receipts stay looked-up-able for 90 days
 
 
@@ -67,6 +68,12 @@ class Entry:
     created_at: float
     fields: dict | None
     files: list | None  # [field, name, path, content type] rows
+
+    @property
+    def shown_receipt(self) -> str:
+        """The one number a citizen is given: the service's once it has the application (the same as
+        this one, unless the service had to give another), this kiosk's until then."""
+        return self.server_receipt or self.receipt
 
     @classmethod
     def from_row(cls, row: sqlite3.Row) -> "Entry":
@@ -132,7 +139,8 @@ class Outbox:
     ) -> Entry:
         """Queue a submission; `files` are (field, source path, name, content type). Returns the entry
         with its local receipt once it is safely on disk."""
-        receipt = "K" + "".join(secrets.choice(RECEIPT_ALPHABET) for _ in range(9))
+        # The server's own alphabet and length: it keeps this number as the application's receipt.
+        receipt = "K" + "".join(secrets.choice(ALPHABET) for _ in range(RECEIPT_LENGTH - 1))
         folder = self.files_dir / receipt
         folder.mkdir()
         stored = []

@@ -77,7 +77,9 @@ class Sender:
         self.outbox.attempted(entry)
         files = [(field, (name, path, kind)) for field, name, path, kind in entry.files or []]
         try:
-            answer = self.api.submit_application(entry.fields or {}, files, entry.idempotency_key)
+            # The local receipt is proposed as the application's, so the citizen keeps one number.
+            fields = {**(entry.fields or {}), "receipt": entry.receipt}
+            answer = self.api.submit_application(fields, files, entry.idempotency_key)
         except Unreachable as exc:
             self._later(entry, str(exc))
             return

@@ -6,14 +6,15 @@ Tickets show only masked personal data.
 """
 
 import io
+import re
 import shlex
 import subprocess
-import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from PIL import Image, ImageDraw, ImageFont
 
+from guides import clock
 from kiosk.services.qr import qr_png
 
 WIDTH = 576
@@ -33,14 +34,26 @@ class Ticket:
     qr: str = ""  # data for a QR code under the code
 
 
+# What a line may break before: a Latin word with the space before it, or any one other character (CJK).
+_PIECES = re.compile(r" *[0-9A-Za-z'’.,:;!?()/@&+-–·*#]+| +|.")
+
+
 def _wrap(draw: ImageDraw.ImageDraw, text: str, font, width: int) -> list[str]:
+    """Lines of at most `width`, broken between words (never inside an English one) or between CJK
+    characters; a word longer than a whole line alone is cut."""
     lines, current = [], ""
-    for ch in text:
-        if draw.textlength(current + ch, font=font) > width:
+    for piece in _PIECES.findall(text):
+        if draw.textlength(current + piece, font=font) <= width:
+            current += piece
+            continue
+        if current:
             lines.append(current)
-            current = ch
-        else:
-            current += ch
+        current = piece.lstrip()
+        while draw.textlength(current, font=font) > width:  # one word wider than the slip
+            fits = (n for n in range(len(current), 0, -1) if draw.textlength(current[:n], font=font) <= width)
+            cut = next(fits, 1)
+            lines.append(current[:cut])
+            current = current[cut:]
     return [*lines, current] if current else lines
 
 
@@ -64,10 +77,15 @@ def render(ticket: Ticket, font_path: Path) -> bytes:
         if font is code_font and qr is not None:
             image.paste(qr, ((WIDTH - qr.width) // 2, y + 8))
             y += qr.height + 16
-    draw.text((MARGIN, y + 8), time.strftime("%Y-%m-%d %H:%M"), font=body_font, fill=0)
+    draw.text((MARGIN, y + 8), printed_at(), font=body_font, fill=0)
     buffer = io.BytesIO()
     image.save(buffer, format="PNG")
     return buffer.getvalue()
+
+
+def printed_at() -> str:
+    """When the slip is printed, in the centre's time (Asia/Shanghai), whatever the kiosk's own zone."""
+    return clock.now().strftime("%Y-%m-%d %H:%M")
 
 
 class TicketPrinter:

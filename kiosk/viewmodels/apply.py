@@ -25,6 +25,8 @@ SCAN_REFUSED = {
     "not_a_document": N_("The scanner sent a file that is not a PDF, JPEG or PNG. Please scan again."),
 }
 MISSING = N_("Please scan this document, or ask the staff for help.")
+PRINTED = N_("Please take your slip.")
+PRINT_FAILED = N_("The receipt could not be printed. Please note the receipt number.")
 DELIVERY_LABELS = {
     "pickup": N_("Pick up at a centre"),
     "express": N_("Express delivery"),
@@ -50,6 +52,7 @@ class ApplyViewModel(ViewModel):
     scan_message = StringProperty("")
     errors = DictProperty({}, rebind=True)
     entry = ObjectProperty(None, allownone=True, rebind=True)  # the outbox entry, once submitted
+    notice = StringProperty("")  # msgid: the receipt printed, or not
 
     def __init__(self, services, **kwargs):
         super().__init__(services, **kwargs)
@@ -93,6 +96,7 @@ class ApplyViewModel(ViewModel):
             "name_en": material.get("name_en", ""),
             "necessity": material.get("necessity", "required"),
             "notes": material.get("notes", ""),
+            "notes_en": material.get("notes_en", ""),
             "kind": kind,
             "state": "missing" if kind == "scan" else "provided",
             "file": "",
@@ -199,7 +203,8 @@ class ApplyViewModel(ViewModel):
             self.services.sender.wake()
             done(entry)
 
-        self.run(lambda: outbox.add("application", guide, fields, files, fields["id_number"]), queued)
+        identifier = fields.get("uscc") or fields["id_number"]  # a company's is its credit code
+        self.run(lambda: outbox.add("application", guide, fields, files, identifier), queued)
 
     def refresh_entry(self) -> None:
         """The sender finished with an entry: show this one's new state."""
@@ -211,14 +216,19 @@ class ApplyViewModel(ViewModel):
         ticket = Ticket(
             kind="receipt",
             title="受理回执 Application receipt",
-            code=entry.receipt,
+            code=entry.shown_receipt,
             lines=[
                 f"{entry.guide_name}",
                 "凭本回执号和证件号查询办理进度 / Look up the progress with this receipt and your ID number",
             ],
-            qr=entry.receipt,
+            qr=entry.shown_receipt,
         )
-        self.run(lambda: self.services.printer.print(ticket), lambda path: None, lambda exc: False)
+
+        def failed(exc) -> bool:
+            self.notice = PRINT_FAILED
+            return True
+
+        self.run(lambda: self.services.printer.print(ticket), lambda path: setattr(self, "notice", PRINTED), failed)
 
     def wipe(self) -> None:
         super().wipe()
@@ -228,4 +238,4 @@ class ApplyViewModel(ViewModel):
         self.guide, self.applicant_types, self.applicant_type = {}, [], "person"
         self.name = self.id_number = self.phone = self.contact = self.address = ""
         self.deliveries, self.delivery, self.centres, self.centre = [], "", [], ""
-        self.materials, self.errors, self.entry = [], {}, None
+        self.materials, self.errors, self.entry, self.notice = [], {}, None, ""

@@ -1,5 +1,6 @@
 """What every view-model shares: background calls whose results come back on the screen's thread, the
-message to show when one fails, and `wipe()`, which the idle reset calls on every view-model."""
+message to show when one fails, and `wipe()`, which the end of a journey (Done, Home, the idle reset)
+calls on every view-model."""
 
 import logging
 from collections.abc import Callable

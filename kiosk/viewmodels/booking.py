@@ -11,6 +11,7 @@ import uuid
 from kivy.properties import DictProperty, ListProperty, ObjectProperty, StringProperty
 
 from kiosk.i18n import N_, tr
+from kiosk.screens.labels import day_label, slot_label
 from kiosk.services.api import ApiError
 from kiosk.services.sync import today
 from kiosk.services.tickets import Ticket
@@ -18,9 +19,9 @@ from kiosk.viewmodels.base import ViewModel
 from kiosk.viewmodels.forms import check_identifier, check_name, check_phone, error
 
 DAYS_SHOWN = 7
+HOLDERS = {"citizen": ["person"], "company": ["company"]}  # by the guide's service object; else both
 NO_SLOTS = N_("No free times on this day. Please choose another day.")
-PRINTED = N_("The ticket has been printed.")
-SAVED = N_("The ticket has been saved as {file}.")
+PRINTED = N_("Please take your slip.")
 PRINT_FAILED = N_("The ticket could not be printed. Please note the booking code.")
 
 
@@ -32,11 +33,14 @@ class BookingViewModel(ViewModel):
     day = StringProperty("")
     slots = ListProperty([])
     slot = DictProperty({})
+    holders = ListProperty([])  # who may book the item: person, company
+    holder = StringProperty("person")  # whose identifier the form takes: an ID number or a USCC
     id_number = StringProperty("")
     name = StringProperty("")
     phone = StringProperty("")
     errors = DictProperty({})
     booking = DictProperty({}, rebind=True)  # the server's answer: code, slot, centre, masked fields
+    booked_centre = DictProperty({})  # its centre, with the English address
     notice = StringProperty("")  # msgid: printed, saved, no slots
     notice_args = DictProperty({})
     _key = ObjectProperty(None, allownone=True)
@@ -44,6 +48,8 @@ class BookingViewModel(ViewModel):
     def start(self, guide: dict) -> None:
         self.wipe()
         self.guide = guide
+        self.holders = HOLDERS.get(guide.get("service_object"), ["person", "company"])
+        self.holder = self.holders[0]
         catalogue = self.services.catalogue
         self.centres = [c for c in (catalogue.centre(code) for code in guide.get("centres") or []) if c]
         codes = [c["id"] for c in self.centres]
@@ -94,7 +100,7 @@ class BookingViewModel(ViewModel):
 
     def validate(self) -> dict | None:
         errors = {}
-        canonical, problem = check_identifier(self.id_number)
+        canonical, problem = check_identifier(self.id_number, self.holder)
         if problem:
             errors["id_number"] = problem
         for field, problem in (("name", check_name(self.name)), ("phone", check_phone(self.phone))):
@@ -120,6 +126,9 @@ class BookingViewModel(ViewModel):
         key = self._key
 
         def booked(body: dict) -> None:
+            # The server's centre, with the English address from the local catalogue (read now, once).
+            centre = body.get("centre") or {}
+            self.booked_centre = {**(self.services.catalogue.centre(centre.get("id", "")) or {}), **centre}
             self.booking = body
             self._key = None
             done(body)
@@ -136,18 +145,23 @@ class BookingViewModel(ViewModel):
     # --- the confirmation ------------------------------------------------------------------------------
 
     def print_ticket(self) -> None:
-        booking = self.booking
-        slot, centre = booking["slot"], booking["centre"]
+        booking, centre = self.booking, self.booked_centre
+        slot, guide = booking["slot"], self.guide
+        bring = to_bring(guide)
         ticket = Ticket(
             kind="booking",
             title="预约凭证 Booking confirmation",
             code=booking["code"],
             lines=[
-                f"{booking['guide']['name']}",
-                f"{slot['start'][:10]} {slot['start'][11:16]}–{slot['end'][11:16]}",
-                f"{centre['name']} {centre.get('name_en', '')}",
+                " / ".join(filter(None, [booking["guide"]["name"], guide.get("name_en", "")])),
+                f"{day_label(slot['start'], 'zh_Hans', year=True)} / {day_label(slot['start'], 'en', year=True)}",
+                slot_label(slot),
+                " / ".join(filter(None, [centre["name"], centre.get("name_en", "")])),
                 centre.get("address", ""),
+                centre.get("address_en", ""),
                 f"{booking['name']} · {booking['id_number']}",
+                *(["请携带 / Please bring:"] if bring else []),
+                *(f"• {m['name']} / {m.get('name_en', '')}" for m in bring),
                 "请凭预约码到窗口或自助终端签到 / Check in with this code at the kiosk or window",
             ],
             qr=booking["code"],
@@ -155,10 +169,7 @@ class BookingViewModel(ViewModel):
         self.run(lambda: self.services.printer.print(ticket), self._printed, self._print_failed)
 
     def _printed(self, path) -> None:
-        if self.services.settings.print_command:
-            self.notice_args, self.notice = {}, PRINTED
-        else:
-            self.notice_args, self.notice = {"file": path.name}, SAVED  # arguments first: the text uses them
+        self.notice_args, self.notice = {}, PRINTED
 
     def _print_failed(self, exc: Exception) -> bool:
         self.notice_args, self.notice = {}, PRINT_FAILED
@@ -167,7 +178,17 @@ class BookingViewModel(ViewModel):
     def wipe(self) -> None:
         super().wipe()
         self.guide, self.centres, self.centre, self.days, self.day = {}, [], "", [], ""
-        self.slots, self.slot = [], {}
+        self.slots, self.slot, self.holders, self.holder = [], {}, [], "person"
         self.id_number = self.name = self.phone = ""
         self.errors, self.booking, self.notice, self.notice_args = {}, {}, "", {}
+        self.booked_centre = {}
         self._key = None
+
+
+def to_bring(guide: dict) -> list[dict]:
+    """The materials a citizen brings to the window: not those the government fetches or provides."""
+    return [
+        m
+        for m in guide.get("materials") or []
+        if not m.get("from_licence_library") and m.get("source", "applicant") != "government"
+    ]

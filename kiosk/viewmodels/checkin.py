@@ -11,6 +11,7 @@ from kiosk.viewmodels.base import ViewModel
 from kiosk.viewmodels.forms import check_required
 
 PRINT_FAILED = N_("The ticket could not be printed. Please note your number.")
+PRINTED = N_("Please take your slip.")
 
 
 class CheckInViewModel(ViewModel):
@@ -50,7 +51,7 @@ class CheckInViewModel(ViewModel):
             self.notice = PRINT_FAILED
             return True
 
-        self.run(lambda: self.services.printer.print(printed), lambda path: None, failed)
+        self.run(lambda: self.services.printer.print(printed), lambda path: setattr(self, "notice", PRINTED), failed)
 
     def wipe(self) -> None:
         super().wipe()

@@ -6,6 +6,8 @@ import re
 from guides.identifiers import IdentifierError, validate_id_number, validate_identifier, validate_uscc
 from kiosk.i18n import N_
 
+ID_CHARACTERS = "0123456789X"  # a resident ID number: 17 digits and a check digit or X
+USCC_CHARACTERS = "0123456789ABCDEFGHJKLMNPQRTUWXY"  # a unified social credit code: no I, O, S, V, Z
 PHONE = re.compile(r"^(1[3-9]\d{9}|0\d{2,3}-?\d{7,8})$")
 
 

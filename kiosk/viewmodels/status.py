@@ -16,6 +16,7 @@ NOT_FOUND = N_("Nothing was found for this code and ID number. Please check both
 
 class StatusViewModel(ViewModel):
     code = StringProperty("")
+    holder = StringProperty("person")  # whose identifier is typed: an ID number or a USCC
     id_number = StringProperty("")
     errors = DictProperty({})
     kind = StringProperty("")  # booking, application, local
@@ -24,7 +25,7 @@ class StatusViewModel(ViewModel):
 
     def lookup(self) -> None:
         code = self.code.strip().upper()
-        identifier, problem = check_identifier(self.id_number)
+        identifier, problem = check_identifier(self.id_number, self.holder)
         errors = {"code": check_required(code, N_("Please enter the code.")), "id_number": problem}
         self.errors = {k: v for k, v in errors.items() if v}
         if self.errors:
@@ -68,6 +69,7 @@ class StatusViewModel(ViewModel):
     def wipe(self) -> None:
         super().wipe()
         self.code = self.id_number = self.kind = ""
+        self.holder = "person"
         self.errors, self.result, self.remote = {}, {}, {}
 
 

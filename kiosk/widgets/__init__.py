@@ -6,7 +6,7 @@ from pathlib import Path
 
 from kivy.core.image import Image as CoreImage
 from kivy.lang import Builder
-from kivy.properties import BooleanProperty, NumericProperty, OptionProperty, StringProperty
+from kivy.properties import BooleanProperty, NumericProperty, ObjectProperty, OptionProperty, StringProperty
 from kivy.uix.behaviors import ButtonBehavior
 from kivy.uix.boxlayout import BoxLayout
 from kivy.uix.image import Image
@@ -68,6 +68,12 @@ class Reveal(BoxLayout):
 
     def on_touch_down(self, touch):
         return super().on_touch_down(touch) if self.shown else False
+
+
+class HolderChoice(Reveal):
+    """A person or a company: which identifier `screen`'s form takes (its view-model's `holder`)."""
+
+    screen = ObjectProperty(None, allownone=True)
 
 
 class KField(ButtonBehavior, BoxLayout):

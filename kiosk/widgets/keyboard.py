@@ -3,7 +3,9 @@
 - 中 (Chinese): letters compose pinyin, the candidate bar offers words and characters (services/ime);
   a tap on one types it. Space types the first candidate, Enter the letters as they are.
 - ABC (pinyin / initials / English): letters go straight into the field, which is how search takes
-  pinyin ("shenfenzheng") and initials ("sfz") as well as English.
+  pinyin ("shenfenzheng") and initials ("sfz") as well as English. For a code (a field without Chinese:
+  booking code, receipt, unified social credit code) it has a row of digits too, and capital captions
+  when the field capitalises, so a whole code is typed without switching modes.
 - 123: digits and the punctuation of addresses and codes.
 
 It types into `target` (a KField, or anything with insert/backspace/clear). A physical keyboard or a
@@ -44,6 +46,7 @@ class KKey(KButton):
 class Keyboard(BoxLayout):
     mode = OptionProperty("zh", options=["zh", "abc", "123"])
     allow_chinese = BooleanProperty(True)
+    upper = BooleanProperty(False)  # the field capitalises: so do the captions
     target = ObjectProperty(None, allownone=True)
     ime = ObjectProperty(None, allownone=True)
     composing = StringProperty("")
@@ -66,14 +69,23 @@ class Keyboard(BoxLayout):
         else:
             self._build_keys()
 
+    def on_upper(self, *args):
+        self._build_keys()
+
     def _build_keys(self) -> None:
         rows = self.ids.rows
         rows.clear_widgets()
-        layout = SYMBOL_ROWS if self.mode == "123" else LETTER_ROWS
+        if self.mode == "123":
+            layout = SYMBOL_ROWS
+        elif self.allow_chinese:
+            layout = LETTER_ROWS
+        else:
+            layout = (SYMBOL_ROWS[0], *LETTER_ROWS)
         for n, letters in enumerate(layout):
             row = self._row()
             for ch in letters:
-                row.add_widget(KKey(value=ch, caption=ch, role="secondary", on_release=self._press))
+                caption = ch.upper() if self.upper else ch
+                row.add_widget(KKey(value=ch, caption=caption, role="secondary", on_release=self._press))
             if n == 0:
                 row.add_widget(KKey(value="backspace", caption=DELETE, role="secondary", on_release=self._press))
             if n == 1:
@@ -159,16 +171,27 @@ class Keyboard(BoxLayout):
         last = max(0, (len(self.candidates) - 1) // PAGE)
         self.page = min(last, max(0, self.page + step))
 
-    def reset(self) -> None:
+    def serve(self, field) -> None:
+        """Type into `field` in its own mode: Chinese by pinyin where it takes Chinese, else letters and
+        digits (capitals for a code)."""
+        self.target = field
+        self.allow_chinese, self.upper = field.chinese, field.upper
+        self.mode = "zh" if field.chinese else "abc"
         self.set_composing("")
-        self.mode = "zh" if self.allow_chinese else "abc"
+
+    def reset(self) -> None:
+        """The journey ended: nothing composed, and the mode a first citizen finds (Chinese)."""
+        self.set_composing("")
+        self.allow_chinese, self.upper = True, False
+        self.mode = "zh"
 
     def on_enter(self):
         pass
 
 
-def route_physical_keys(get_target) -> None:
-    """Typing on a physical keyboard or a barcode scanner goes to the active field, like the on-screen keys."""
+def route_physical_keys(get_target, enter) -> None:
+    """Typing on a physical keyboard or a barcode scanner goes to the active field, like the on-screen keys;
+    its Enter (a scanner sends one after each code) is the pads' Enter: `enter()`."""
 
     def textinput(window, text):
         target = get_target()
@@ -179,6 +202,9 @@ def route_physical_keys(get_target) -> None:
         target = get_target()
         if target is not None and key == 8:  # backspace
             target.backspace()
+            return True
+        if target is not None and key in (13, 271):  # Enter, and the number block's Enter
+            enter()
             return True
         return False
 

@@ -202,3 +202,24 @@ def _fields(screen):
     from kiosk.widgets import KField
 
     return [w for w in screen.walk(restrict=True) if isinstance(w, KField)]
+
+
+def test_the_idle_timer_pauses_while_the_scanner_works(make_kiosk):
+    """Waiting for the scanner is not leaving: no countdown, nothing wiped, until the scan is in."""
+    k = make_kiosk()
+    k.app.open_guide(GUIDE)
+    k.frames()
+    k.tap_id("apply")
+    apply = k.app.vms["apply"]
+    k.tap(k.field("id_number"))
+    k.pad(id_number(7203))
+    row = next(r for r in apply.materials if r["kind"] == "scan")
+    widget = next(w for w in k.screen.ids.materials.children if w.row["index"] == row["index"])
+    k.tap(widget.ids.scan)
+    assert apply.scanning == row["index"]
+    k.app.idle.timeout, k.app.idle.countdown = 0.3, 0.3
+    k.pause(1.5)
+    assert not k.app.idle_counting
+    assert k.app.screen == "apply" and apply.id_number == id_number(7203)
+    apply.stop_scan()
+    k.until(lambda: k.app.screen == "home", "the reset once the scan is over")
