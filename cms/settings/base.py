@@ -122,7 +122,11 @@ APPLICATION_FILES_DIR = Path(os.environ.get("APPLICATION_FILES_DIR", DATA_DIR / 
 APPLICATION_UPLOAD_MAX_BYTES = 10 * 1024 * 1024
 APPLICATION_UPLOAD_TOTAL_BYTES = 40 * 1024 * 1024
 APPLICATION_UPLOAD_MAX_FILES = 20
-APPLICATION_IMAGE_MAX_PIXELS = 40_000_000
+# Pixels, checked from each image's header before anything is decoded: a 300 dpi scan of an A4 page is ~9 MP
+# and a 12 MP phone photo fits; decoding one costs ~3 bytes a pixel, so a request's budget bounds its memory
+# and time (eight 40 MP PNGs of 130 KB each took a worker 15 s and 580 MB before these caps).
+APPLICATION_IMAGE_MAX_PIXELS = 16_000_000
+APPLICATION_IMAGE_TOTAL_PIXELS = 64_000_000
 APPLICATION_SUPPLEMENT_DAYS = 5  # working days to supply a 容缺 material
 
 # API abuse limits (cms/core/limits.py, docs/security.md): (requests, seconds) per scope and identity.
