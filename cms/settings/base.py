@@ -155,6 +155,10 @@ REDIS_URL = os.environ.get("REDIS_URL", "")  # shared cache and counters for sev
 if REDIS_URL:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}}
 
+# The session remembers the booking codes and receipts a citizen looked up: on a shared computer it must end
+# when the browser closes, not two weeks later (staff sessions too).
+SESSION_EXPIRE_AT_BROWSER_CLOSE = True
+
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
     {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},

@@ -9,6 +9,7 @@ from concurrent.futures import ThreadPoolExecutor
 
 import pytest
 import requests
+from django.conf import settings as django_settings
 from PIL import Image
 from pypdf.generic import DictionaryObject, NameObject, TextStringObject
 
@@ -17,6 +18,7 @@ from tests.cms.test_applications import (
     IMMEDIATE,
     company,
     delivery_for,
+    files_for,
     form_of,
     pdf,
     person,
@@ -197,3 +199,27 @@ def test_a_damaged_pdf_is_refused_with_its_reason(client):
     assert response.status_code == 400, response.content
     assert response.json()["error"]["code"] == "damaged_pdf"
     assert "PDF 文件已损坏" in response.json()["error"]["fields"][field]
+
+
+# ---- 6. shared computers --------------------------------------------------------------------------
+
+
+def test_application_and_booking_pages_are_not_kept_and_the_session_ends_with_the_browser(client):
+    form = form_of(IMMEDIATE)
+    data = {"guide": IMMEDIATE, **person(), **delivery_for(form), **files_for(form)}
+    submitted = client.post(f"/apply/{IMMEDIATE}/", data=data)
+    assert submitted.status_code == 302, submitted.content
+    session_cookie = submitted.cookies[django_settings.SESSION_COOKIE_NAME]
+    assert not session_cookie["max-age"] and not session_cookie["expires"]  # before: two weeks
+    receipt = Application.objects.get().receipt
+    pages = [
+        f"/apply/status/{receipt}/",
+        f"/apply/status/{receipt}/files/{form.asked[0].position}/",
+        f"/apply/{IMMEDIATE}/",
+        "/booking/manage/",
+        "/en/booking/manage/",
+    ]
+    for page in pages:
+        response = client.get(page)
+        assert response.status_code == 200, page
+        assert "no-store" in response["Cache-Control"], (page, response.get("Cache-Control"))
