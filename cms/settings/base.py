@@ -8,7 +8,14 @@ from csp.constants import NONCE, NONE, SELF, UNSAFE_INLINE
 
 BASE_DIR = Path(__file__).resolve().parents[2]
 DATA_DIR = Path(os.environ.get("DATA_DIR", BASE_DIR / "var")).resolve()
-DATA_DIR.mkdir(parents=True, exist_ok=True)  # SQLite, media and the search index live here
+# SQLite, media, the search index, keys and uploaded files live here, for this service's user alone: all it
+# creates is 0700/0600 (the umask), and a DATA_DIR or database left readable by an older version is tightened
+# (a 0644 database let any local user read django_session, and so take over an admin session).
+os.umask(0o077)
+DATA_DIR.mkdir(parents=True, exist_ok=True, mode=0o700)
+DATA_DIR.chmod(0o700)
+for _stored in DATA_DIR.glob("*.sqlite3*"):
+    _stored.chmod(0o600)
 
 INSTALLED_APPS = [
     "cms.home",

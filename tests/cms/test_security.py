@@ -2,7 +2,11 @@
 that let it through."""
 
 import io
+import os
+import stat
 import struct
+import subprocess
+import sys
 import time
 import zlib
 from concurrent.futures import ThreadPoolExecutor
@@ -26,7 +30,7 @@ from tests.cms.test_applications import (
     raw_multipart,
     upload,
 )
-from tests.support.servers import gunicorn
+from tests.support.servers import REPO, gunicorn
 
 pytestmark = pytest.mark.django_db
 
@@ -223,3 +227,32 @@ def test_application_and_booking_pages_are_not_kept_and_the_session_ends_with_th
         response = client.get(page)
         assert response.status_code == 200, page
         assert "no-store" in response["Cache-Control"], (page, response.get("Cache-Control"))
+
+
+# ---- 4. stored data is not readable by other local users ------------------------------------------
+
+
+def test_data_dir_and_database_are_private_and_tightened_when_they_exist(tmp_path):
+    data_dir = tmp_path / "data"
+    data_dir.mkdir(mode=0o755)
+    data_dir.chmod(0o755)
+    old = data_dir / "onetrip.sqlite3"
+    old.write_bytes(b"")
+    old.chmod(0o644)
+    script = (
+        "import django; django.setup()\n"
+        "from django.db import connection\n"
+        "with connection.cursor() as c: c.execute('CREATE TABLE t (x)'); c.execute('INSERT INTO t VALUES (1)')\n"
+        "from django.conf import settings; settings.MEDIA_ROOT.mkdir()\n"
+        "import os; print(oct(os.stat(f'{settings.DATA_DIR}/onetrip.sqlite3-wal').st_mode & 0o777))\n"
+    )
+    env = {**os.environ, "DATA_DIR": str(data_dir), "DJANGO_SETTINGS_MODULE": "cms.settings.test"}
+    env.pop("DATABASE_URL", None)
+    done = subprocess.run(
+        [sys.executable, "-c", script], cwd=REPO, env=env, check=True, timeout=120, capture_output=True
+    )
+    assert done.stdout.decode().split()[-1] == "0o600", done.stdout  # the WAL, while the database is open
+    modes = {p.name: stat.S_IMODE(p.stat().st_mode) for p in [data_dir, *data_dir.iterdir()]}
+    assert modes["data"] == 0o700, modes
+    assert modes["onetrip.sqlite3"] == 0o600, modes
+    assert modes["media"] == 0o700, modes
