@@ -30,6 +30,7 @@ from tests.cms.test_applications import (
     raw_multipart,
     upload,
 )
+from tests.cms.test_production import production
 from tests.support.servers import REPO, gunicorn
 
 pytestmark = pytest.mark.django_db
@@ -256,3 +257,25 @@ def test_data_dir_and_database_are_private_and_tightened_when_they_exist(tmp_pat
     assert modes["data"] == 0o700, modes
     assert modes["onetrip.sqlite3"] == 0o600, modes
     assert modes["media"] == 0o700, modes
+
+
+# ---- 5. no personal data in the server log --------------------------------------------------------
+
+
+def test_without_smtp_mail_goes_to_private_files_and_the_log_says_only_that(tmp_path):
+    code = """
+import django
+django.setup()
+from django.core.mail import send_mail
+send_mail("预约成功 62GSY4ZV", "张三, reset: https://x/admin/password_reset/confirm/MQ/abc-123/", None,
+          ["zhangsan@example.com"])
+"""
+    done = production(tmp_path, code)
+    assert done.returncode == 0, done.stderr
+    for personal in ("zhangsan@example.com", "张三", "62GSY4ZV", "password_reset"):
+        assert personal not in done.stdout and personal not in done.stderr, personal
+    assert "mail(s) written to" in done.stderr
+    (written,) = (tmp_path / "mail").iterdir()
+    assert "zhangsan@example.com" in written.read_text()
+    assert stat.S_IMODE((tmp_path / "mail").stat().st_mode) == 0o700
+    assert stat.S_IMODE(written.stat().st_mode) == 0o600
