@@ -67,6 +67,7 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    "cms.core.admin_login.AdminLoginGuard",  # 429 for a locked account or address, before its password is checked
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "cms.security.SiteCSPMiddleware",
     "wagtail.contrib.redirects.middleware.RedirectMiddleware",
@@ -165,6 +166,9 @@ if REDIS_URL:
 # The session remembers the booking codes and receipts a citizen looked up: on a shared computer it must end
 # when the browser closes, not two weeks later (staff sessions too).
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True
+# Admin password guessing (cms/core/admin_login.py): failures per account and per address before a lock that
+# lasts the rest of the window; an office behind one address gets more room than one account.
+LOGIN_LOCK = {"account": 5, "address": 20, "minutes": 15}
 
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},

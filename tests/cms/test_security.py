@@ -14,6 +14,7 @@ from concurrent.futures import ThreadPoolExecutor
 import pytest
 import requests
 from django.conf import settings as django_settings
+from django.core.management import call_command
 from PIL import Image
 from pypdf.generic import DictionaryObject, NameObject, TextStringObject
 
@@ -279,3 +280,32 @@ send_mail("预约成功 62GSY4ZV", "张三, reset: https://x/admin/password_rese
     assert "zhangsan@example.com" in written.read_text()
     assert stat.S_IMODE((tmp_path / "mail").stat().st_mode) == 0o700
     assert stat.S_IMODE(written.stat().st_mode) == 0o600
+
+
+# ---- 3. the admin resists password guessing -------------------------------------------------------
+
+
+def admin_login(client, username: str, password: str, address: str = "10.1.2.3"):
+    return client.post("/admin/login/", {"username": username, "password": password}, REMOTE_ADDR=address)
+
+
+def test_admin_login_locks_an_account_after_a_few_failures_until_unlocked(client, django_user_model, caplog):
+    django_user_model.objects.create_superuser("chief", "chief@example.com", "right-horse-battery-staple")
+    answers = [admin_login(client, "chief", f"guess{n}").status_code for n in range(40)]
+    assert answers[:5] == [200] * 5  # the form again, with its error
+    assert set(answers[5:]) == {429}, answers  # before: all 40 answered, then the right one worked
+    locked = admin_login(client, "chief", "right-horse-battery-staple", address="10.9.9.9")
+    assert locked.status_code == 429  # the account, from any address
+    text = locked.content.decode()
+    assert "登录失败次数过多" in text and "Too many failed logins" in text
+    assert int(locked["Retry-After"]) > 0
+    assert any("admin login locked for account" in r.getMessage() for r in caplog.records)
+
+    call_command("unlock_admin_login", "chief", stdout=io.StringIO())
+    assert admin_login(client, "chief", "right-horse-battery-staple").status_code == 302
+
+
+def test_admin_login_locks_an_address_trying_many_accounts(client, settings):
+    answers = [admin_login(client, f"user{n}", "guess").status_code for n in range(settings.LOGIN_LOCK["address"] + 1)]
+    assert answers[-1] == 429, answers
+    assert admin_login(client, "someone", "guess", address="10.7.7.7").status_code == 200  # another address
