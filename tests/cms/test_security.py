@@ -14,11 +14,16 @@ from concurrent.futures import ThreadPoolExecutor
 import pytest
 import requests
 from django.conf import settings as django_settings
-from django.core.management import call_command
+from django.contrib.auth.models import Group, Permission
+from django.core.management import CommandError, call_command
 from PIL import Image
 from pypdf.generic import DictionaryObject, NameObject, TextStringObject
+from wagtail.admin.panels import ObjectList
+from wagtail.models import GroupCollectionPermission, GroupPagePermission, Page
 
 from cms.applications.models import Application
+from cms.services.models import Department
+from cms.services.permissions import REVIEWERS
 from tests.cms.test_applications import (
     IMMEDIATE,
     company,
@@ -309,3 +314,35 @@ def test_admin_login_locks_an_address_trying_many_accounts(client, settings):
     answers = [admin_login(client, f"user{n}", "guess").status_code for n in range(settings.LOGIN_LOCK["address"] + 1)]
     assert answers[-1] == 429, answers
     assert admin_login(client, "someone", "guess", address="10.7.7.7").status_code == 200  # another address
+
+
+def test_a_weak_admin_password_is_refused(django_user_model, monkeypatch):
+    django_user_model.objects.filter(is_superuser=True).delete()
+    monkeypatch.setenv("ADMIN_PASSWORD", "admin")
+    with pytest.raises(CommandError, match="ADMIN_PASSWORD refused"):
+        call_command("ensure_admin", stdout=io.StringIO())
+    assert not django_user_model.objects.filter(is_superuser=True).exists()
+
+
+def test_wagtails_default_groups_lose_their_rights(django_user_model):
+    moderators, _ = Group.objects.get_or_create(name="Moderators")
+    GroupPagePermission.objects.get_or_create(
+        group=moderators, page=Page.get_first_root_node(), permission=Permission.objects.get(codename="publish_page")
+    )
+    moderators.permissions.add(Permission.objects.get(codename="access_admin"))
+    member = django_user_model.objects.create_user("mod", password="x-long-enough-password")
+    member.groups.add(moderators)
+    call_command("setup_editorial", stdout=io.StringIO())
+    assert not moderators.permissions.exists()
+    assert not GroupPagePermission.objects.filter(group__name__in=["Editors", "Moderators"]).exists()
+    assert not GroupCollectionPermission.objects.filter(group__name__in=["Editors", "Moderators"]).exists()
+
+
+def test_only_a_superuser_may_change_which_group_edits_for_a_department(django_user_model):
+    call_command("setup_editorial", stdout=io.StringIO())
+    reviewer = django_user_model.objects.create_user("reviewer", password="x-long-enough-password")
+    reviewer.groups.add(Group.objects.get(name=REVIEWERS))
+    chief = django_user_model.objects.create_superuser("chief", "chief@example.com", "x-long-enough-password")
+    form_class = ObjectList(Department.panels).bind_to_model(Department).get_form_class()
+    assert "editors" not in form_class(instance=Department.objects.first(), for_user=reviewer).fields
+    assert "editors" in form_class(instance=Department.objects.first(), for_user=chief).fields
