@@ -63,6 +63,7 @@ MIDDLEWARE = [
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
     "cms.core.request_size.ApiBodySizeLimit",  # 413 before an oversized API body is read
+    "cms.core.request_size.FormUploadSizeLimit",  # 413 before an oversized upload form is read
     "cms.core.request_text.NulCharacterRefusal",  # 400 for U+0000, which PostgreSQL cannot take
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",

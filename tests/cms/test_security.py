@@ -376,3 +376,11 @@ def test_editing_a_revoked_kiosk_does_not_reactivate_it(admin_client):
     assert device.name == "xindai-2 (spare)"
     assert device.revoked_at is not None  # before: active again, with a new token
     assert device_for_token(token) is None
+
+
+def test_an_oversized_upload_form_is_refused_before_it_is_read(client, settings):
+    body, content_type = raw_multipart({"guide": IMMEDIATE}, [("material_1", "a.pdf", pdf())])
+    claimed = settings.APPLICATION_UPLOAD_TOTAL_BYTES + 2 * 1024 * 1024
+    response = client.post(f"/apply/{IMMEDIATE}/", data=body, content_type=content_type, CONTENT_LENGTH=str(claimed))
+    assert response.status_code == 413
+    assert "文件合计超过" in response.content.decode() and "the files together exceed" in response.content.decode()
