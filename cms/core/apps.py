@@ -8,3 +8,6 @@ class CoreConfig(AppConfig):
     name = "cms.core"
     label = "core"
     default_auto_field = "django.db.models.BigAutoField"
+
+    def ready(self):
+        from cms.core import admin_login  # noqa: F401 — connects its login signal receivers

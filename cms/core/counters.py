@@ -79,3 +79,11 @@ def purge() -> int:
     """Remove expired counters from the database (Redis expires its own)."""
     deleted, _ = Counter.objects.filter(expires_at__lt=_now()).delete()
     return deleted
+
+
+def forget(key: str) -> None:
+    """Remove counter `key` (a lock lifted by hand)."""
+    if settings.REDIS_URL:
+        _redis().delete(key)
+    else:
+        Counter.objects.filter(key=key).delete()

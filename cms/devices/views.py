@@ -56,7 +56,7 @@ class KioskEditView(_ShowsToken, generic.EditView):
         device = self.form.save(commit=False)
         if self.form.cleaned_data["revoked"]:
             device.revoke()
-        elif self.form.cleaned_data["new_token"] or device.revoked_at is not None:
+        elif self.form.cleaned_data["new_token"]:  # the one way back for a revoked kiosk: never a mere edit
             device.revoked_at = None
             self.token = device.issue_token()
         device.save()

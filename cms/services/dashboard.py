@@ -68,30 +68,37 @@ CSV_HEADER = [
 ]
 
 
+def _cell(value):
+    """A text cell a spreadsheet would take for a formula (=, +, -, @, tab, CR) gets a leading apostrophe."""
+    if isinstance(value, str) and value[:1] in ("=", "+", "-", "@", "\t", "\r"):
+        return "'" + value
+    return value
+
+
 def report_csv(report: metrics.Report) -> str:
-    """One row per scorecard and metric; a BOM so that spreadsheet programs read the Chinese as UTF-8."""
+    """One row per scorecard and metric; a BOM so that spreadsheet programs read the Chinese as UTF-8.
+    Names come from editors, so text cells are escaped against spreadsheet formulas."""
     out = io.StringIO()
     writer = csv.writer(out, lineterminator="\r\n")
     writer.writerow(CSV_HEADER)
     for card in (report.total, *report.categories, *report.departments):
         for f in card.figures:
-            writer.writerow(
-                [
-                    card.scope,
-                    card.name,
-                    card.name_en,
-                    card.guides,
-                    f.metric.key,
-                    f.metric.zh,
-                    f.metric.en,
-                    _percent(f.value),
-                    f.measured,
-                    "" if f.meeting is None else f.meeting,
-                    f.excluded,
-                    _percent(f.metric.target),
-                    {True: "yes", False: "no", None: ""}[f.met],
-                ]
-            )
+            row = [
+                card.scope,
+                card.name,
+                card.name_en,
+                card.guides,
+                f.metric.key,
+                f.metric.zh,
+                f.metric.en,
+                _percent(f.value),
+                f.measured,
+                "" if f.meeting is None else f.meeting,
+                f.excluded,
+                _percent(f.metric.target),
+                {True: "yes", False: "no", None: ""}[f.met],
+            ]
+            writer.writerow([_cell(value) for value in row])
     return "\ufeff" + out.getvalue()
 
 

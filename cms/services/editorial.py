@@ -6,7 +6,15 @@ Idempotent: `manage.py setup_editorial` (run by `load_demo`) brings any site up 
 
 from django.contrib.auth.models import Group, Permission
 from django.db import transaction
-from wagtail.models import GroupApprovalTask, GroupPagePermission, Page, Workflow, WorkflowPage, WorkflowTask
+from wagtail.models import (
+    GroupApprovalTask,
+    GroupCollectionPermission,
+    GroupPagePermission,
+    Page,
+    Workflow,
+    WorkflowPage,
+    WorkflowTask,
+)
 
 from cms.services.models import Department, GuideIndexPage
 from cms.services.permissions import REVIEWERS
@@ -47,6 +55,15 @@ def ensure_review_workflow(home: Page) -> Workflow:
     WorkflowTask.objects.get_or_create(workflow=workflow, task=task, defaults={"sort_order": 0})
     WorkflowPage.objects.update_or_create(page=home, defaults={"workflow": workflow})
     return workflow
+
+
+def strip_default_groups() -> None:
+    """Wagtail's own "Editors" and "Moderators" groups keep their members but lose every right: Moderators
+    could publish anywhere, past the departments' boundaries and the review workflow."""
+    for group in Group.objects.filter(name__in=("Editors", "Moderators")):
+        group.permissions.clear()
+        GroupPagePermission.objects.filter(group=group).delete()
+        GroupCollectionPermission.objects.filter(group=group).delete()
 
 
 @transaction.atomic

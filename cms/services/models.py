@@ -48,7 +48,9 @@ class Department(models.Model):
         help_text="该组成员只能编辑本部门的办事指南 / members may edit only this department's guides",
     )
 
-    panels = [FieldPanel("name"), FieldPanel("name_en"), FieldPanel("editors")]
+    # Pointing a department at a group gives that group its applications' files: only who may edit groups
+    # (superusers) may change it; reviewers edit names only.
+    panels = [FieldPanel("name"), FieldPanel("name_en"), FieldPanel("editors", permission="auth.change_group")]
 
     class Meta:
         ordering = ["name"]

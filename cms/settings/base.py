@@ -8,7 +8,14 @@ from csp.constants import NONCE, NONE, SELF, UNSAFE_INLINE
 
 BASE_DIR = Path(__file__).resolve().parents[2]
 DATA_DIR = Path(os.environ.get("DATA_DIR", BASE_DIR / "var")).resolve()
-DATA_DIR.mkdir(parents=True, exist_ok=True)  # SQLite, media and the search index live here
+# SQLite, media, the search index, keys and uploaded files live here, for this service's user alone: all it
+# creates is 0700/0600 (the umask), and a DATA_DIR or database left readable by an older version is tightened
+# (a 0644 database let any local user read django_session, and so take over an admin session).
+os.umask(0o077)
+DATA_DIR.mkdir(parents=True, exist_ok=True, mode=0o700)
+DATA_DIR.chmod(0o700)
+for _stored in DATA_DIR.glob("*.sqlite3*"):
+    _stored.chmod(0o600)
 
 INSTALLED_APPS = [
     "cms.home",
@@ -56,10 +63,12 @@ MIDDLEWARE = [
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
     "cms.core.request_size.ApiBodySizeLimit",  # 413 before an oversized API body is read
+    "cms.core.request_size.FormUploadSizeLimit",  # 413 before an oversized upload form is read
     "cms.core.request_text.NulCharacterRefusal",  # 400 for U+0000, which PostgreSQL cannot take
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    "cms.core.admin_login.AdminLoginGuard",  # 429 for a locked account or address, before its password is checked
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "cms.security.SiteCSPMiddleware",
     "wagtail.contrib.redirects.middleware.RedirectMiddleware",
@@ -122,7 +131,11 @@ APPLICATION_FILES_DIR = Path(os.environ.get("APPLICATION_FILES_DIR", DATA_DIR / 
 APPLICATION_UPLOAD_MAX_BYTES = 10 * 1024 * 1024
 APPLICATION_UPLOAD_TOTAL_BYTES = 40 * 1024 * 1024
 APPLICATION_UPLOAD_MAX_FILES = 20
-APPLICATION_IMAGE_MAX_PIXELS = 40_000_000
+# Pixels, checked from each image's header before anything is decoded: a 300 dpi scan of an A4 page is ~9 MP
+# and a 12 MP phone photo fits; decoding one costs ~3 bytes a pixel, so a request's budget bounds its memory
+# and time (eight 40 MP PNGs of 130 KB each took a worker 15 s and 580 MB before these caps).
+APPLICATION_IMAGE_MAX_PIXELS = 16_000_000
+APPLICATION_IMAGE_TOTAL_PIXELS = 64_000_000
 APPLICATION_SUPPLEMENT_DAYS = 5  # working days to supply a 容缺 material
 
 # API abuse limits (cms/core/limits.py, docs/security.md): (requests, seconds) per scope and identity.
@@ -150,6 +163,13 @@ DATA_UPLOAD_MAX_MEMORY_SIZE = 1024 * 1024  # any other non-file body (Django's d
 REDIS_URL = os.environ.get("REDIS_URL", "")  # shared cache and counters for several app servers (cms/core/counters.py)
 if REDIS_URL:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}}
+
+# The session remembers the booking codes and receipts a citizen looked up: on a shared computer it must end
+# when the browser closes, not two weeks later (staff sessions too).
+SESSION_EXPIRE_AT_BROWSER_CLOSE = True
+# Admin password guessing (cms/core/admin_login.py): failures per account and per address before a lock that
+# lasts the rest of the window; an office behind one address gets more room than one account.
+LOGIN_LOCK = {"account": 5, "address": 20, "minutes": 15}
 
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},

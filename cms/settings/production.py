@@ -10,7 +10,7 @@ ALLOWED_HOSTS = os.environ.get("ALLOWED_HOSTS", "127.0.0.1,localhost").split(","
 CSRF_TRUSTED_ORIGINS = [o for o in os.environ.get("CSRF_TRUSTED_ORIGINS", "").split(",") if o]
 
 # Behind TLS (HTTPS=1, a real deployment) cookies are secure, plain HTTP is redirected and mail goes
-# out over SMTP; a loopback `make run` has no TLS and prints mail to its log.
+# out over SMTP; a loopback `make run` has no TLS and writes mail to files under DATA_DIR/mail (cms/core/mail.py).
 HTTPS = os.environ.get("HTTPS") == "1"
 if HTTPS:
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")  # nginx sets it (docs/deploy.md)
@@ -34,7 +34,9 @@ if HTTPS:
         }
     }
 else:
-    MAILERS = {"default": {"BACKEND": "django.core.mail.backends.console.EmailBackend"}}
+    MAILERS = {
+        "default": {"BACKEND": "cms.core.mail.PrivateFileBackend", "OPTIONS": {"file_path": str(DATA_DIR / "mail")}}  # noqa: F405
+    }
 DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "noreply@localhost")
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"

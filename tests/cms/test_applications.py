@@ -16,6 +16,8 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import connection
 from django.test import Client
 from PIL import Image
+from pypdf import PdfWriter
+from pypdf.generic import DictionaryObject, NameObject, TextStringObject
 
 from cms.applications import services
 from cms.applications.enums import ApplicationStatus, MaterialState
@@ -46,8 +48,16 @@ def _isolated(settings, tmp_path):
     cache.clear()
 
 
-def pdf(text: str = "material") -> bytes:
-    return f"%PDF-1.4\n1 0 obj << /Title ({text}) >> endobj\ntrailer << /Root 1 0 R >>\n%%EOF\n".encode()
+def pdf(text: str = "material", **catalog) -> bytes:
+    """A real one-page PDF (uploads are parsed), with `catalog` entries added to its root."""
+    writer = PdfWriter()
+    writer.add_blank_page(200, 200)
+    writer.add_metadata({"/Title": text})
+    for key, value in catalog.items():
+        writer.root_object[NameObject(f"/{key}")] = writer._add_object(value)
+    out = io.BytesIO()
+    writer.write(out)
+    return out.getvalue()
 
 
 def image_bytes(kind: str = "PNG", size=(40, 30)) -> bytes:
@@ -242,7 +252,11 @@ SVG = b'<?xml version="1.0"?><svg xmlns="http://www.w3.org/2000/svg"><script>ale
         ("image.png", lambda s: SVG, "script_not_allowed", "不接受 SVG"),
         (
             "form.pdf",
-            lambda s: pdf() + b"<< /OpenAction << /S /JavaScript /JS (app.alert(1)) >> >>",
+            lambda s: pdf(
+                OpenAction=DictionaryObject(
+                    {NameObject("/S"): NameObject("/JavaScript"), NameObject("/JS"): TextStringObject("app.alert(1)")}
+                )
+            ),
             "script_not_allowed",
             "不接受含脚本",
         ),
