@@ -11,8 +11,9 @@ from django.core.mail import EmailMessage
 from django.db import transaction
 from django.template.loader import render_to_string
 from django.utils import translation
+from django.utils.translation import gettext
 
-from cms.applications.enums import ApplicationStatus
+from cms.applications.enums import ApplicationStatus, MaterialState
 from cms.core.urls import absolute
 from cms.home import i18n
 
@@ -32,14 +33,18 @@ def _context(application, change) -> dict:
     guide = application.guide
     name = i18n.pick(application.guide_name, guide.name_en if guide else "")
     awaiting = application.supplement_deadline and application.awaiting_supplement
+    outstanding = application.materials.filter(state__in=(MaterialState.MISSING, MaterialState.REQUESTED))
     return {
         "application": application,
         "change": change,
+        # a reason staff wrote to the applicant; the trail's own notes (what was supplied) are the back office's
+        "reason": change.reason if change.user_id else "",
         "guide": name,
         # the Chinese name the window knows the item by, when the mail names it in English
         "guide_zh": application.guide_name if name != application.guide_name else "",
         "status": change.get_to_status_display(),
         "supplement_by": i18n.long_date(application.supplement_deadline) if awaiting else "",
+        "materials": gettext(", ").join(i18n.pick(m.name, m.name_en) for m in outstanding),
         "due": i18n.long_date(application.due_date)
         if application.due_date and application.status == ApplicationStatus.ACCEPTED
         else "",

@@ -345,8 +345,8 @@ def submit(
             today = now.astimezone(clock.TZ).date()
             application.supplement_deadline = working_days_after(today, settings.APPLICATION_SUPPLEMENT_DAYS)
             _accept(application, today)
-            application.reason = f"容缺材料待补交 / deferred materials to supply: {_missing_names(deferred)}"
-            _record(application, S.PENDING_SUPPLEMENT, SYSTEM, application.reason)
+            # no reason text: the page, the mail and the API name the materials to supply, each in its language
+            _record(application, S.PENDING_SUPPLEMENT, SYSTEM)
         application.save()
         return application
 
@@ -536,7 +536,6 @@ def act(
                     {"tracking_number": Text("6至40位字母、数字或 -", "6–40 letters, digits or -")},
                 )
             application.tracking_number = tracking_number
-            reason = reason or f"快递单号 / tracking number {tracking_number}"
         if name in ("reject", "request_supplement"):
             application.reason = reason
         _record(application, action.target, caller, reason)
