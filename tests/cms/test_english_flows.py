@@ -21,7 +21,7 @@ from django.contrib.auth import get_user_model
 from django.core import mail
 from django.core.cache import cache
 from django.core.files.uploadedfile import SimpleUploadedFile
-from django.test import Client
+from django.test import Client, override_settings
 
 from cms.applications import services as applications
 from cms.applications.enums import ApplicationStatus, MaterialState
@@ -240,6 +240,18 @@ def booking_not_found(client, language):
     return response
 
 
+def booking_find_too_often(client, language):
+    """The rate-limit page: when to try again, in the page's language."""
+    limits = {**settings.API_RATE_LIMITS, "lookup": {"ip": (1, 600)}}
+    with override_settings(API_RATE_LIMITS=limits):
+        for _ in range(2):
+            response = client.post(
+                f"{prefix(language)}/booking/manage/", {"code": "K7QW2MXP", "id_number": id_number(8)}
+            )
+    assert response.status_code == 429
+    return response
+
+
 # ---- application pages
 
 
@@ -292,6 +304,17 @@ def application_not_found(client, language):
     return response
 
 
+def application_find_too_often(client, language):
+    limits = {**settings.API_RATE_LIMITS, "lookup": {"ip": (1, 600)}}
+    with override_settings(API_RATE_LIMITS=limits):
+        for _ in range(2):
+            response = client.post(
+                f"{prefix(language)}/apply/status/", {"receipt": "SQ00000000", "id_number": id_number(9)}
+            )
+    assert response.status_code == 429
+    return response
+
+
 def application_status_awaiting_a_supplement(client, language):
     applied = _apply(client, language)
     assert applied.status_code == 302
@@ -318,12 +341,14 @@ PAGES = [
     booking_cancelled_with_its_message,
     booking_find,
     booking_not_found,
+    booking_find_too_often,
     apply_choose,
     apply_form_for_a_person,
     apply_form_for_a_company,
     apply_errors,
     application_find,
     application_not_found,
+    application_find_too_often,
     application_status_awaiting_a_supplement,
     application_status_supplement_refused,
 ]
@@ -333,7 +358,7 @@ PAGES = [
 @pytest.mark.parametrize("page", PAGES, ids=[p.__name__ for p in PAGES])
 def test_a_booking_or_application_page_speaks_one_language(page, language):
     response = page(Client(), language)
-    assert response.status_code in (200, 400, 404), response.status_code
+    assert response.status_code in (200, 400, 404, 429), response.status_code
     speaks_only(response.content.decode(), language)
 
 
