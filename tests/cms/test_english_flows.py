@@ -457,3 +457,18 @@ def test_every_interface_text_has_chinese_and_the_catalogues_are_compiled():
         compiled_strings = {(m.context, _tuple(m.id)): _tuple(m.string) for m in compiled if m.id}
         for (context, msgid), string in translated.items():
             assert compiled_strings.get((context, _tuple(msgid))) == _tuple(string), "make messages-compile"
+
+
+def test_the_api_gives_a_status_label_in_both_languages_whatever_the_request_language():
+    client = Client()
+    assert _apply(client, "en").status_code == 302
+    application = Application.objects.get()
+    for accept in ("en", "zh-hans"):
+        body = client.get(
+            f"/api/v1/applications/{application.receipt}",
+            headers={"X-Id-Number": id_number(9), "Accept-Language": accept},
+        ).json()
+        assert (body["status_label"], body["status_label_en"]) == (
+            "容缺受理，待补正",
+            "Accepted, a material to be supplied",
+        )
