@@ -10,12 +10,14 @@ from django.http import FileResponse, HttpResponse
 from ninja import Router, Schema, Status
 
 from cms.applications import services, uploads
+from cms.applications.enums import ApplicationStatus
 from cms.applications.models import Application, ApplicationMaterial
 from cms.core.caller import ID_HEADER
 from cms.core.errors import ErrorBody
 from cms.core.idempotency import HEADER, REPLAYED_HEADER, Idempotency
 from cms.devices.access import WriteAccess
 from cms.devices.auth import api_caller
+from cms.home.i18n import in_language
 from cms.personal.masking import mask_name, mask_phone
 from guides.hours import TZ
 from guides.refusal import Refusal, Text
@@ -50,7 +52,9 @@ def application_body(application: Application) -> dict:
     return {
         "receipt": application.receipt,
         "status": application.status,
-        "status_label": application.get_status_display(),
+        # both languages, as every text the API gives (the caller picks one)
+        "status_label": in_language(ApplicationStatus(application.status).label, "zh-hans"),
+        "status_label_en": in_language(ApplicationStatus(application.status).label, "en"),
         "guide": {"code": application.guide_code, "name": application.guide_name},
         "department": application.department.name,
         "applicant": {

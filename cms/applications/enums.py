@@ -1,14 +1,19 @@
 from django.db import models
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 
 class ApplicationStatus(models.TextChoices):
-    SUBMITTED = "submitted", "已提交 submitted"
-    ACCEPTED = "accepted", "已受理 accepted"
-    PENDING_SUPPLEMENT = "accepted_pending_supplement", "容缺受理，待补正 accepted pending supplement"
-    SUPPLEMENT_OVERDUE = "supplement_overdue", "补正逾期 supplement overdue"
-    APPROVED = "approved", "已办结 approved"
-    REJECTED = "rejected", "不予受理/不予许可 rejected"
-    DELIVERED = "delivered", "已送达 delivered"
+    SUBMITTED = "submitted", pgettext_lazy("application status", "Submitted")
+    ACCEPTED = "accepted", pgettext_lazy("application status", "Accepted")
+    PENDING_SUPPLEMENT = (
+        "accepted_pending_supplement",
+        pgettext_lazy("application status", "Accepted, a material to be supplied"),
+    )
+    SUPPLEMENT_OVERDUE = "supplement_overdue", pgettext_lazy("application status", "Supplement overdue")
+    APPROVED = "approved", pgettext_lazy("application status", "Completed")
+    REJECTED = "rejected", pgettext_lazy("application status", "Refused")
+    DELIVERED = "delivered", pgettext_lazy("application status", "Delivered")
 
 
 # Being worked: the committed time limit runs, and a file past its due date stands out.
@@ -22,19 +27,19 @@ AWAITING_SUPPLEMENT = (ApplicationStatus.PENDING_SUPPLEMENT, ApplicationStatus.S
 
 
 class ApplicantKind(models.TextChoices):
-    PERSON = "person", "个人 person"
-    COMPANY = "company", "企业 company"
+    PERSON = "person", _("Person")
+    COMPANY = "company", _("Company")
 
 
 class DeliveryMethod(models.TextChoices):
-    PICKUP = "pickup", "窗口领取 pickup at a centre"
-    EXPRESS = "express", "快递送达 express delivery"
-    ELECTRONIC = "electronic", "电子证照 electronic"
+    PICKUP = "pickup", _("Pick up at a service centre")
+    EXPRESS = "express", _("Express delivery")
+    ELECTRONIC = "electronic", _("Electronic certificate")
 
 
 class MaterialState(models.TextChoices):
-    PROVIDED = "provided", "已上传 provided"
-    MISSING = "missing", "容缺待补 to be supplied"
-    REQUESTED = "requested", "需补正 supplement requested"
-    NOT_GIVEN = "not_given", "未提供（选填）not given (optional)"
-    FROM_LICENCE_LIBRARY = "from_licence_library", "电子证照库调取 from the e-licence library"
+    PROVIDED = "provided", pgettext_lazy("material state", "Uploaded")
+    MISSING = "missing", pgettext_lazy("material state", "To be supplied")
+    REQUESTED = "requested", pgettext_lazy("material state", "Supplement requested")
+    NOT_GIVEN = "not_given", pgettext_lazy("material state", "Not given (optional)")
+    FROM_LICENCE_LIBRARY = "from_licence_library", pgettext_lazy("material state", "From the e-licence library")

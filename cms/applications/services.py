@@ -30,6 +30,7 @@ from cms.core import limits, lookups
 from cms.core.caller import SYSTEM, Caller
 from cms.core.enums import Channel, Language
 from cms.core.idempotency import Idempotency, idempotent_create
+from cms.home.i18n import in_language
 from cms.hours.sources import calendar_between
 from cms.personal.keys import keyed_hash
 from cms.personal.masking import mask_identifier
@@ -61,6 +62,7 @@ class MaterialSlot:
     from_licence_library: bool
     source: str
     notes: str
+    notes_en: str
 
     @property
     def field(self) -> str:
@@ -124,7 +126,7 @@ def online_guide(code: str) -> ServiceGuidePage:
 
 def form_for(guide: ServiceGuidePage) -> ApplicationForm:
     materials = [
-        MaterialSlot(n, m.name, m.name_en, m.necessity, m.from_licence_library, m.source, m.notes)
+        MaterialSlot(n, m.name, m.name_en, m.necessity, m.from_licence_library, m.source, m.notes, m.notes_en)
         for n, m in enumerate(guide.materials.all().order_by("sort_order", "pk"), start=1)
     ]
     kinds = {
@@ -359,8 +361,8 @@ def submit(
             today = now.astimezone(clock.TZ).date()
             application.supplement_deadline = working_days_after(today, settings.APPLICATION_SUPPLEMENT_DAYS)
             _accept(application, today)
-            application.reason = f"容缺材料待补交 / deferred materials to supply: {_missing_names(deferred)}"
-            _record(application, S.PENDING_SUPPLEMENT, SYSTEM, application.reason)
+            # no reason text: the page, the mail and the API name the materials to supply, each in its language
+            _record(application, S.PENDING_SUPPLEMENT, SYSTEM)
         application.save()
         return application
 
@@ -511,11 +513,12 @@ def act(
     with transaction.atomic():
         application = Application.objects.select_for_update().get(pk=application.pk)
         if application.status not in action.sources:
+            status = ApplicationStatus(application.status).label
             raise Refusal(
                 409,
                 "wrong_status",
-                f"当前状态为“{application.get_status_display()}”，不能{action.zh}",
-                f"cannot {action.en} an application that is {application.status}",
+                f"当前状态为“{in_language(status, 'zh-hans')}”，不能{action.zh}",
+                f"cannot {action.en} an application whose status is “{in_language(status, 'en')}”",
             )
         if name == "reject" and not reason:
             raise Refusal(400, "invalid", "请填写理由", "a reason is needed", {"reason": Text("必填", "required")})
@@ -549,7 +552,6 @@ def act(
                     {"tracking_number": Text("6至40位字母、数字或 -", "6–40 letters, digits or -")},
                 )
             application.tracking_number = tracking_number
-            reason = reason or f"快递单号 / tracking number {tracking_number}"
         if name in ("reject", "request_supplement"):
             application.reason = reason
         _record(application, action.target, caller, reason)

@@ -40,7 +40,7 @@ def _remembered(request, receipt: str) -> Application:
     receipt = services.normalise_receipt(receipt)
     if receipt not in request.session.get(SESSION_KEY, []):
         raise Http404
-    return Application.objects.select_related("centre", "department").get(receipt=receipt)
+    return Application.objects.select_related("centre", "department", "guide").get(receipt=receipt)
 
 
 def _language(request) -> str:
@@ -127,6 +127,8 @@ def _detail_context(application: Application) -> dict:
     materials = list(application.materials.all())
     return {
         "application": application,
+        # the application keeps the Chinese name it was made for; the guide may since have gone
+        "guide_name_en": application.guide.name_en if application.guide else "",
         "masked_name": mask_name(application.name),
         "masked_phone": mask_phone(application.phone),
         "materials": materials,

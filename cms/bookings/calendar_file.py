@@ -8,11 +8,15 @@ which needs the `ORGANIZER` a calendar matches it by.
 import datetime as dt
 
 from django.conf import settings
+from django.utils import translation
+from django.utils.translation import gettext as _
 from icalendar import Alarm, Calendar, Event, vCalAddress, vText
 
 from cms.bookings.enums import BookingStatus
 from cms.bookings.models import Booking
 from cms.core.urls import site_domain
+from cms.home import i18n
+from cms.services.models import ServiceGuidePage
 from guides import clock
 
 _HOUR = dt.timedelta(hours=1)
@@ -21,14 +25,15 @@ _HOUR = dt.timedelta(hours=1)
 def booking_ics(booking: Booking) -> str:
     slot, centre = booking.slot, booking.slot.centre
     cancelled = booking.status == BookingStatus.CANCELLED
-    english = booking.language == "en"
-    summary = f"Appointment: {booking.guide_name}" if english else f"预约办事：{booking.guide_name}"
-    place = centre.name_en if english else centre.title
-    description = (
-        f"Booking code {booking.code}. {place}. Please bring your ID and check in at the kiosk or the window."
-        if english
-        else f"预约码 {booking.code}。{place}。请携带身份证件，到自助终端或窗口签到。"
-    )
+    with translation.override(booking.language):  # the language it was booked in, as its mails
+        guide = ServiceGuidePage.objects.filter(code=booking.guide_code).only("name_en").first()
+        name = i18n.pick(booking.guide_name, guide.name_en if guide else "")
+        summary = _("Appointment: %(guide)s") % {"guide": name}
+        place = i18n.pick(centre.title, centre.name_en)
+        address = i18n.pick(centre.address, centre.address_en)
+        description = _(
+            "Booking code %(code)s. %(place)s. Please bring your ID and check in at the kiosk or the window."
+        ) % {"code": booking.code, "place": place}
     calendar = Calendar()
     calendar.add("prodid", "-//OneTrip//Bookings//ZH")
     calendar.add("version", "2.0")
@@ -41,7 +46,7 @@ def booking_ics(booking: Booking) -> str:
     event.add("dtstart", slot.start)
     event.add("dtend", slot.end)
     event.add("summary", summary)
-    event.add("location", (centre.address_en or centre.address) if english else centre.address)
+    event.add("location", address)
     event.add("description", description)
     event.add("geo", (centre.latitude, centre.longitude))
     event.add("status", "CANCELLED" if cancelled else "CONFIRMED")

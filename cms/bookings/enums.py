@@ -1,12 +1,14 @@
 from django.db import models
+from django.utils.translation import pgettext_lazy
 
 
 class BookingStatus(models.TextChoices):
-    BOOKED = "booked", "已预约 booked"
-    CHECKED_IN = "checked_in", "已签到 checked in"
-    CANCELLED = "cancelled", "已取消 cancelled"
-    NO_SHOW = "no_show", "爽约 no-show"
-    REBOOK = "rebook", "需改约 to rebook"  # its slot was closed (holiday, closure, new hours)
+    BOOKED = "booked", pgettext_lazy("booking status", "Booked")
+    CHECKED_IN = "checked_in", pgettext_lazy("booking status", "Checked in")
+    CANCELLED = "cancelled", pgettext_lazy("booking status", "Cancelled")
+    NO_SHOW = "no_show", pgettext_lazy("booking status", "No-show")
+    # its slot was closed (holiday, closure, new hours)
+    REBOOK = "rebook", pgettext_lazy("booking status", "To rebook: the centre is closed at that time")
 
 
 LIVE = (BookingStatus.BOOKED, BookingStatus.REBOOK)  # holds a place; at most one per person and guide
@@ -14,17 +16,18 @@ COUNTED = (*LIVE, BookingStatus.CHECKED_IN, BookingStatus.NO_SHOW)  # counts tow
 
 
 class SlotState(models.TextChoices):
-    OPEN = "open", "可预约 open"
-    RETIRED = "retired", "停止预约 retired"  # off the slot grid now, but still within hours: keeps its bookings
-    CLOSED = "closed", "关闭 closed"  # no longer within opening hours
+    OPEN = "open", pgettext_lazy("slot state", "Open")
+    # off the slot grid now, but still within hours: keeps its bookings
+    RETIRED = "retired", pgettext_lazy("slot state", "Retired")
+    CLOSED = "closed", pgettext_lazy("slot state", "Closed")  # no longer within opening hours
 
 
 class Action(models.TextChoices):
-    BOOKED = "booked", "预约 booked"
-    RESCHEDULED = "rescheduled", "改约 rescheduled"
-    CANCELLED = "cancelled", "取消 cancelled"
-    CHECKED_IN = "checked_in", "签到 checked in"
-    NO_SHOW = "no_show", "爽约 no-show"
-    REBOOK = "rebook", "时段关闭，需改约 slot closed"
-    RESTORED = "restored", "时段恢复 slot reopened"
-    REMINDED = "reminded", "提醒 reminded"
+    BOOKED = "booked", pgettext_lazy("booking event", "Booked")
+    RESCHEDULED = "rescheduled", pgettext_lazy("booking event", "Rescheduled")
+    CANCELLED = "cancelled", pgettext_lazy("booking event", "Cancelled")
+    CHECKED_IN = "checked_in", pgettext_lazy("booking event", "Checked in")
+    NO_SHOW = "no_show", pgettext_lazy("booking event", "No-show")
+    REBOOK = "rebook", pgettext_lazy("booking event", "Slot closed, to rebook")
+    RESTORED = "restored", pgettext_lazy("booking event", "Slot reopened")
+    REMINDED = "reminded", pgettext_lazy("booking event", "Reminded")

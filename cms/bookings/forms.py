@@ -1,20 +1,19 @@
 """The website's booking forms: plain HTML forms with CSRF, no JavaScript needed."""
 
 from django import forms
-
-from cms.core.enums import Language
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 
 class PersonalFields(forms.Form):
-    name = forms.CharField(label="姓名 Name", max_length=50)
-    phone = forms.CharField(label="手机号 Phone", max_length=20)
+    name = forms.CharField(label=pgettext_lazy("person", "Name"), max_length=50)
+    phone = forms.CharField(label=_("Phone"), max_length=20)
     id_number = forms.CharField(
-        label="身份证号或统一社会信用代码 ID number or credit code",
+        label=_("ID number or unified social credit code"),
         max_length=30,
         widget=forms.TextInput(attrs={"autocomplete": "off", "spellcheck": "false"}),
     )
-    email = forms.EmailField(label="电子邮箱（选填，用于接收确认和提醒）E-mail (optional, for notices)", required=False)
-    language = forms.ChoiceField(label="通知语言 Notice language", choices=Language.choices)
+    email = forms.EmailField(label=_("E-mail (optional, for the confirmation and a reminder)"), required=False)
 
 
 class BookForm(PersonalFields):
@@ -25,9 +24,9 @@ class BookForm(PersonalFields):
 
 
 class LookupForm(forms.Form):
-    code = forms.CharField(label="预约码 Booking code", max_length=12)
+    code = forms.CharField(label=_("Booking code"), max_length=12)
     id_number = forms.CharField(
-        label="证件号 ID number", max_length=30, widget=forms.TextInput(attrs={"autocomplete": "off"})
+        label=_("ID number"), max_length=30, widget=forms.TextInput(attrs={"autocomplete": "off"})
     )
 
 

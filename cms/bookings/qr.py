@@ -3,6 +3,7 @@
 import io
 
 import segno
+from django.utils.translation import gettext
 
 
 def _qr(code: str) -> segno.QRCode:
@@ -10,8 +11,8 @@ def _qr(code: str) -> segno.QRCode:
 
 
 def qr_svg(code: str, scale: int = 5) -> str:
-    """An inline <svg> element."""
-    return _qr(code).svg_inline(scale=scale, title=f"预约码 {code}")
+    """An inline <svg> element, titled in the active language."""
+    return _qr(code).svg_inline(scale=scale, title=gettext("Booking code: %(code)s") % {"code": code})
 
 
 def qr_png(code: str, scale: int = 8) -> bytes:

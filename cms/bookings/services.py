@@ -27,6 +27,7 @@ from cms.core import limits, lookups
 from cms.core.caller import Caller
 from cms.core.enums import Channel, Language
 from cms.core.idempotency import Idempotency, idempotent_create
+from cms.home.i18n import in_language
 from cms.hours.sources import centre_hours
 from cms.personal.keys import keyed_hash
 from cms.personal.masking import mask_identifier
@@ -314,13 +315,17 @@ def _locked(booking: Booking) -> Booking:
     return Booking.objects.select_for_update().select_related("slot", "slot__centre").get(pk=booking.pk)
 
 
+def status_in(booking: Booking, language: str) -> str:
+    return in_language(BookingStatus(booking.status).label, language)
+
+
 def _check_changeable(booking: Booking, now: dt.datetime, conf: BookingSettings) -> None:
     if booking.status not in LIVE:
         raise Refusal(
             409,
             "not_live",
-            f"该预约状态为“{booking.get_status_display()}”，不能更改",
-            f"this booking is {booking.status} and cannot be changed",
+            f"该预约状态为“{status_in(booking, 'zh-hans')}”，不能更改",
+            f"this booking cannot be changed: its status is “{status_in(booking, 'en')}”",
         )
     # A booking whose slot was closed by us may always be moved or dropped.
     cutoff = booking.slot.start - dt.timedelta(minutes=conf.change_cutoff_minutes)
@@ -419,8 +424,8 @@ def check_in(code: str, caller: Caller, now: dt.datetime | None = None, enforce_
             raise Refusal(
                 409,
                 "not_live",
-                f"该预约状态为“{booking.get_status_display()}”，不能签到",
-                f"this booking is {booking.status} and cannot be checked in",
+                f"该预约状态为“{status_in(booking, 'zh-hans')}”，不能签到",
+                f"this booking cannot be checked in: its status is “{status_in(booking, 'en')}”",
             )
         slot = booking.slot
         if at_kiosk and caller.device.centre_id != slot.centre_id:

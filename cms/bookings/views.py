@@ -133,9 +133,7 @@ def _book_page(request):
     day = day if day in dates else None
     slots = services.open_slots(guide, centre, day, _caller(request)) if day else []
     if form is None:
-        form = BookForm(
-            initial={"guide": guide.code, "language": _language(request), "form_key": secrets.token_urlsafe(24)}
-        )
+        form = BookForm(initial={"guide": guide.code, "form_key": secrets.token_urlsafe(24)})
     context = {
         "guide": guide,
         "category": WindowCategory(guide.category),
@@ -153,14 +151,13 @@ def _book(request, guide: ServiceGuidePage, form: BookForm) -> Booking | None:
     """Book from a valid form; on refusal, put the reason on the form and return None (a limit: raise it).
     One key per rendered form: a second submit (double click, back button) gives the same booking."""
     data = form.cleaned_data
-    payload = {k: data[k] for k in ("slot", "guide", "name", "phone", "id_number", "email", "language")}
+    payload = {k: data[k] for k in ("slot", "guide", "name", "phone", "id_number", "email")}
+    language = _language(request)  # the page's: its mails speak the language it was booked in
     caller = _caller(request, data["id_number"])
     try:
         idempotency = Idempotency.of(caller, data["form_key"], payload)
         applicant = applicants.applicant(data["name"], data["id_number"], data["phone"], data["email"])
-        booking, _ = services.book(
-            data["slot"], guide.code, applicant, caller, Language.of(data["language"]), idempotency
-        )
+        booking, _ = services.book(data["slot"], guide.code, applicant, caller, language, idempotency)
         return booking
     except Refusal as refusal:
         if refusal.status == 429:
@@ -170,8 +167,10 @@ def _book(request, guide: ServiceGuidePage, form: BookForm) -> Booking | None:
 
 
 def _booking_context(booking: Booking) -> dict:
+    guide = ServiceGuidePage.objects.filter(code=booking.guide_code).only("name_en").first()
     return {
         "booking": booking,
+        "guide_name_en": guide.name_en if guide else "",  # the booking keeps the Chinese name it was made for
         "masked_name": mask_name(booking.name),
         "masked_phone": mask_phone(booking.phone),
         "qr": qr_svg(booking.code),

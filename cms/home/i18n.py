@@ -4,7 +4,7 @@ import datetime as dt
 
 from babel.dates import format_date, format_time, get_day_names
 from django.conf import settings
-from django.utils.translation import get_language
+from django.utils.translation import get_language, override
 
 # Django language code → Babel locale, and the date patterns a reader of each language expects.
 BABEL_LOCALES = {"zh-hans": "zh_Hans_CN", "en": "en"}
@@ -21,6 +21,13 @@ def pick(zh: str, en: str) -> str:
     """One text of a pair of content fields (`name` / `name_en`) for the active language: the English
     when the visitor reads English and there is some, else the Chinese."""
     return en if language() == "en" and en else zh
+
+
+def in_language(text, code: str) -> str:
+    """A translatable text (a `TextChoices` label, a `gettext_lazy` msgid) in one language, whatever the
+    request's: the Chinese and the English of a refusal, a mail in the language of its booking."""
+    with override(code):
+        return str(text)
 
 
 def long_date(day: dt.date) -> str:
