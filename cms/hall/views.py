@@ -92,7 +92,7 @@ def desk(request, counter_id: int):
             if action == "transfer":
                 services.transfer(counter, request.POST.get("category", ""), caller)
             elif action in DESK_ACTIONS:
-                if action == "call-next" and DESK_ACTIONS[action](counter, caller) is None:
+                if DESK_ACTIONS[action](counter, caller) is None:  # only call-next answers None: nobody waits
                     error = "无人等候 / nobody is waiting"
             elif action != "sign-in":
                 raise Refusal(400, "invalid", "未知操作", "unknown action")
