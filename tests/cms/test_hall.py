@@ -120,7 +120,9 @@ def test_tickets_stop_when_the_hours_end_and_the_uncalled_are_marked(client, hal
     waiting = take(client, kiosk).json()["ticket"]
     with travel(hall_day + dt.timedelta(minutes=1)):
         assert_error(take(client, kiosk), 409, "closed")
-        assert services.close_queues() == 1
+        out = io.StringIO()
+        call_command("close_queues", stdout=out)
+        assert "1 tickets" in out.getvalue()
     ticket = Ticket.objects.get(number=waiting)
     assert ticket.status == TicketStatus.UNSERVED and ticket.finished_at is not None
 
