@@ -2,7 +2,7 @@
 
 import datetime as dt
 
-from ninja import Router, Schema, Status
+from ninja import Field, Router, Schema, Status
 from ninja.security import HttpBearer
 
 from cms.core.caller import ID_HEADER, Caller
@@ -180,7 +180,7 @@ def transfer(request, payload: TransferIn):
 
 
 class HelpIn(Schema):
-    screen: str = ""  # which kiosk screen the citizen was on
+    screen: str = Field(..., max_length=60, description="the kiosk screen the citizen was on, e.g. `guide`")
 
 
 class HelpOut(Schema):

@@ -288,7 +288,7 @@ def test_a_kiosk_asks_for_help_and_sees_someone_coming(client, hall_day, kiosk, 
     assert asked.status_code == 201, asked.content
     body = asked.json()
     assert body["status"] == "waiting" and body["message"] == "已通知工作人员，请稍候" and body["phone"] == ""
-    again = client.post("/api/v1/help-requests", {}, content_type="application/json", headers=kiosk)
+    again = client.post("/api/v1/help-requests", {"screen": "home"}, content_type="application/json", headers=kiosk)
     assert again.json()["id"] == body["id"]  # one open request per kiosk
     volunteer = django_user_model.objects.create_user("volunteer")
     from django.contrib.auth.models import Permission
@@ -310,7 +310,9 @@ def test_a_kiosk_asks_for_help_and_sees_someone_coming(client, hall_day, kiosk, 
 def test_a_village_station_shows_its_phone_when_nobody_answers(client, kiosk):
     village = CentrePage.objects.filter(kind="village").first()
     KioskDevice.objects.update(centre=village)
-    asked = client.post("/api/v1/help-requests", {}, content_type="application/json", headers=kiosk).json()
+    asked = client.post(
+        "/api/v1/help-requests", {"screen": "home"}, content_type="application/json", headers=kiosk
+    ).json()
     assert client.get(f"/api/v1/help-requests/{asked['id']}", headers=kiosk).json()["phone"] == ""
     with travel(clock.now() + services.HELP_PHONE_AFTER):
         late = client.get(f"/api/v1/help-requests/{asked['id']}", headers=kiosk).json()
