@@ -18,6 +18,7 @@ urlpatterns = [
     path("documents/", include(wagtaildocs_urls)),
     path("api/v1/", api.urls),
     path("api/v2/", wagtail_api.urls),
+    path("hall/", include("cms.hall.urls")),  # the hall display speaks both languages on one page
 ]
 
 if settings.DEBUG:

@@ -30,6 +30,7 @@ INSTALLED_APPS = [
     "cms.api",
     "cms.search",
     "cms.changes",
+    "cms.hall",
     "wagtail.contrib.forms",
     "wagtail.contrib.redirects",
     "wagtail.contrib.settings",

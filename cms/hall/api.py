@@ -1,0 +1,226 @@
+"""`/api/v1/tickets`, `/api/v1/counters/me/…` and `/api/v1/help-requests` (DESIGN.md §6, docs/hall.md)."""
+
+import datetime as dt
+
+from ninja import Field, Router, Schema, Status
+from ninja.security import HttpBearer
+
+from cms.core.caller import ID_HEADER, Caller
+from cms.core.enums import Channel
+from cms.core.errors import ErrorBody
+from cms.devices.auth import DeviceTokenAuth, api_caller
+from cms.hall import services
+from cms.hall.models import Counter, HelpRequest, Ticket
+from cms.personal.masking import mask_name
+from guides.enums import WindowCategory
+
+tickets_router = Router(tags=["hall"])
+counters_router = Router(tags=["hall"])
+help_router = Router(tags=["hall"])
+
+ERRORS = {400: ErrorBody, 401: ErrorBody, 403: ErrorBody, 404: ErrorBody, 409: ErrorBody}
+
+
+class CounterTokenAuth(HttpBearer):
+    """A window's device: `request.auth` is its Counter."""
+
+    def authenticate(self, request, token):
+        return services.counter_for_token(token)
+
+
+class TicketIn(Schema):
+    centre: str
+    category: str
+    priority: str = ""  # "disability" or "military", declared at the kiosk and checked at the window
+    id_number: str = ""  # from the card reader (with X-Id-Number-Source: card): aged 70 or more goes first
+
+
+class TicketOut(Schema):
+    ticket: str
+    category: str
+    category_slug: str
+    centre: str
+    priority: str
+    ahead: int
+    estimated_wait_minutes: int | None
+    issued_at: dt.datetime
+
+
+@tickets_router.post("", auth=DeviceTokenAuth(), response={201: TicketOut, 422: ErrorBody, **ERRORS})
+def take_ticket(request, payload: TicketIn):
+    """A walk-in's ticket at a kiosk of the centre. `category` is a slug (`police`) or its Chinese name.
+    `estimated_wait_minutes` comes from the centre's recent service times of the category (null until it
+    has some)."""
+    caller = api_caller(request, payload.id_number or request.headers.get(ID_HEADER, ""))
+    ticket = services.take_ticket(payload.centre, payload.category, caller, payload.priority)
+    ahead = services.ahead_of(ticket)
+    category = WindowCategory(ticket.category)
+    return Status(
+        201,
+        {
+            "ticket": ticket.number,
+            "category": category.value,
+            "category_slug": category.slug,
+            "centre": payload.centre,
+            "priority": ticket.priority,
+            "ahead": ahead,
+            "estimated_wait_minutes": services.estimated_wait_minutes(ticket, ahead),
+            "issued_at": ticket.issued_at,
+        },
+    )
+
+
+# --- a window's device -------------------------------------------------------------------------------------
+
+
+class CalledOut(Schema):
+    ticket: str
+    category: str
+    status: str
+    window: int
+    priority: str
+    recalls: int
+    booking: dict | None = None
+
+
+class TransferIn(Schema):
+    category: str
+
+
+class CounterOut(Schema):
+    name: str
+    centre: str
+    window: int
+    categories: list[str]
+    clerk: str | None
+    current: CalledOut | None
+
+
+def _counter_caller(request) -> tuple[Counter, Caller]:
+    return request.auth, Caller.of(request, Channel.API)
+
+
+def ticket_body(ticket: Ticket) -> dict:
+    """The clerk's view of a ticket: with its booking (masked name) when it came from one."""
+    body = {
+        "ticket": ticket.number,
+        "category": ticket.category,
+        "status": ticket.status,
+        "window": ticket.counter.number if ticket.counter_id else 0,
+        "priority": ticket.priority,
+        "recalls": ticket.recalls,
+        "booking": None,
+    }
+    if ticket.booking_id:
+        booking = ticket.booking
+        body["booking"] = {
+            "code": booking.code,
+            "guide": booking.guide_code,
+            "guide_name": booking.guide_name,
+            "start": booking.slot.start.isoformat(),
+            "name": mask_name(booking.name),
+            "id_number": booking.id_masked,
+        }
+    return body
+
+
+@counters_router.get("/me", auth=CounterTokenAuth(), response={200: CounterOut, 401: ErrorBody})
+def my_counter(request):
+    """The window this token names, its signed-in clerk and its current ticket."""
+    counter = request.auth
+    held = services.current(counter)
+    return {
+        "name": counter.name,
+        "centre": counter.centre.code,
+        "window": counter.number,
+        "categories": counter.categories,
+        "clerk": counter.clerk.get_username() if counter.clerk else None,
+        "current": ticket_body(held) if held else None,
+    }
+
+
+@counters_router.post("/me/call-next", auth=CounterTokenAuth(), response={200: CalledOut, 204: None, **ERRORS})
+def call_next(request):
+    """Call the first waiting ticket of the window's categories (priority first, then by time); 204 when
+    nobody waits, 409 `window_busy` while the window still holds a ticket."""
+    ticket = services.call_next(*_counter_caller(request))
+    return Status(204, None) if ticket is None else ticket_body(ticket)
+
+
+@counters_router.post("/me/recall", auth=CounterTokenAuth(), response={200: CalledOut, **ERRORS})
+def recall(request):
+    """Call the current ticket again (at most three times)."""
+    return ticket_body(services.recall(*_counter_caller(request)))
+
+
+@counters_router.post("/me/start", auth=CounterTokenAuth(), response={200: CalledOut, **ERRORS})
+def start(request):
+    """The citizen has come to the window (optional: `done` right after a call is accepted)."""
+    return ticket_body(services.start(*_counter_caller(request)))
+
+
+@counters_router.post("/me/done", auth=CounterTokenAuth(), response={200: CalledOut, **ERRORS})
+def done(request):
+    return ticket_body(services.done(*_counter_caller(request)))
+
+
+@counters_router.post("/me/no-show", auth=CounterTokenAuth(), response={200: CalledOut, **ERRORS})
+def no_show(request):
+    return ticket_body(services.no_show(*_counter_caller(request)))
+
+
+@counters_router.post("/me/transfer", auth=CounterTokenAuth(), response={200: CalledOut, 422: ErrorBody, **ERRORS})
+def transfer(request, payload: TransferIn):
+    """Send the current ticket to another category (slug or Chinese name); it keeps its place by time."""
+    counter, caller = _counter_caller(request)
+    return ticket_body(services.transfer(counter, payload.category, caller))
+
+
+# --- the helper call ---------------------------------------------------------------------------------------
+
+
+class HelpIn(Schema):
+    screen: str = Field(..., max_length=60, description="the kiosk screen the citizen was on, e.g. `guide`")
+
+
+class HelpOut(Schema):
+    id: int
+    status: str
+    message: str
+    message_en: str
+    phone: str
+    created_at: dt.datetime
+
+
+HELP_MESSAGES = {
+    "waiting": ("已通知工作人员，请稍候", "staff have been told; please wait"),
+    "taken": ("工作人员正在赶来", "someone is on the way"),
+    "closed": ("帮办已完成", "help given"),
+}
+
+
+def help_body(found: HelpRequest) -> dict:
+    zh, en = HELP_MESSAGES[found.status]
+    phone = services.help_phone(found)
+    if phone:
+        zh, en = f"暂无人应答，请拨打 {phone}", f"nobody has answered yet; please call {phone}"
+    return {
+        "id": found.pk,
+        "status": found.status,
+        "message": zh,
+        "message_en": en,
+        "phone": phone,
+        "created_at": found.created_at,
+    }
+
+
+@help_router.post("", auth=DeviceTokenAuth(), response={201: HelpOut, **ERRORS})
+def ask_help(request, payload: HelpIn):
+    """呼叫帮办: the kiosk asks the centre's volunteers for help (one open request per kiosk)."""
+    return Status(201, help_body(services.ask_help(api_caller(request), payload.screen)))
+
+
+@help_router.get("/{request_id}", auth=DeviceTokenAuth(), response={200: HelpOut, **ERRORS})
+def help_status(request, request_id: int):
+    """Whether someone is on the way; at a village station, its phone number after three minutes unanswered."""
+    return help_body(services.help_for_kiosk(request_id, api_caller(request)))

@@ -1,0 +1,10 @@
+from django.core.management.base import BaseCommand
+
+from cms.hall.services import close_queues
+
+
+class Command(BaseCommand):
+    help = "Mark tickets still waiting after their category's hours ended (or from an earlier day) as unserved."
+
+    def handle(self, *args, **options):
+        self.stdout.write(f"hall: {close_queues()} tickets left uncalled at closing")

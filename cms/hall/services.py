@@ -1,0 +1,498 @@
+"""The service hall: taking tickets, calling them at windows, the display's figures and the helper call.
+
+Calling is atomic without locks held across requests: a window picks the first waiting ticket and takes it
+with `UPDATE ticket SET status = 'called', … WHERE id = ? AND status = 'waiting'`. Only one of two windows
+racing for a ticket changes that row (PostgreSQL re-checks the condition after the other's commit; SQLite
+runs writers one at a time under BEGIN IMMEDIATE), and the loser takes the next one. A partial unique index
+keeps each window to one current ticket whatever code runs.
+
+Every operation takes the `Caller`: a kiosk (its token, bound to a centre), a window's device (the
+`Counter` is passed alongside) or a staff user, whose permission and centre are checked here.
+"""
+
+import datetime as dt
+import math
+
+from django.db import IntegrityError, transaction
+from django.db.models import Case, F, IntegerField, Q, When
+from stdnum.cn import ric
+
+from cms.bookings.models import Booking, TicketCounter
+from cms.bookings.services import TICKET_LETTERS
+from cms.centres.models import CentrePage
+from cms.core.caller import Caller
+from cms.core.enums import Channel
+from cms.devices.tokens import hash_token
+from cms.hall.enums import CURRENT, HelpStatus, Priority, TicketStatus
+from cms.hall.models import Counter, HelpRequest, StaffPost, Ticket
+from cms.hours.sources import centre_hours
+from guides import clock
+from guides.centres import CentreKind
+from guides.enums import WindowCategory
+from guides.hours import TZ, at_local
+from guides.refusal import Refusal, Text
+
+PRIORITY_AGE = 70  # 老年人优先: aged 70 or more, read from the ID card
+MAX_RECALLS = 3  # after three recalls the clerk marks a no-show rather than calling for ever
+RECENT_SERVICES = 20  # the estimate averages this many of the category's latest services at the centre
+RECENT_DAYS = 30
+HELP_PHONE_AFTER = dt.timedelta(minutes=3)  # a village station's kiosk shows its phone number after this
+
+
+# --- who may act -------------------------------------------------------------------------------------------
+
+
+def may_act_at(user, centre_id: int, permission: str) -> bool:
+    """A staff user with the hall `permission` at their own centre (a superuser anywhere)."""
+    if not user.is_authenticated or not user.has_perm(permission):
+        return False
+    return user.is_superuser or StaffPost.objects.filter(user=user, centre_id=centre_id).exists()
+
+
+def _require_staff(caller: Caller, centre_id: int, permission: str) -> None:
+    if caller.channel == Channel.STAFF and not may_act_at(caller.user, centre_id, permission):
+        raise Refusal(403, "forbidden", "无权在此中心操作", "you may not act at this centre")
+
+
+def _kiosk_centre(caller: Caller) -> CentrePage:
+    if caller.device is None or caller.device.centre_id is None:
+        raise Refusal(
+            403,
+            "kiosk_without_centre",
+            "此终端未绑定服务中心，不能取号",
+            "this kiosk belongs to no centre, so it cannot issue tickets",
+        )
+    return caller.device.centre
+
+
+def counter_for_token(token: str) -> Counter | None:
+    return (
+        Counter.objects.select_related("centre", "clerk")
+        .filter(token_hash=hash_token(token), revoked_at__isnull=True)
+        .first()
+    )
+
+
+def category_of(value: str) -> WindowCategory:
+    """A category by its slug (`police`) or its Chinese name (`公安服务`)."""
+    value = (value or "").strip()
+    try:
+        return WindowCategory(value)
+    except ValueError:
+        pass
+    try:
+        return WindowCategory.from_slug(value)
+    except KeyError:
+        raise Refusal(
+            400,
+            "invalid",
+            "请选择窗口类别",
+            "choose a window category",
+            fields={"category": Text("没有这个窗口类别", f"no window category {value!r}")},
+        ) from None
+
+
+# --- tickets -----------------------------------------------------------------------------------------------
+
+
+def next_number(centre_id: int, category: WindowCategory, date: dt.date) -> str:
+    """The next queue number of a centre's category on a date, shared with booking check-ins (A001, …)."""
+    counter, _ = TicketCounter.objects.get_or_create(centre_id=centre_id, category=category.value, date=date)
+    TicketCounter.objects.filter(pk=counter.pk).update(last=F("last") + 1)
+    counter.refresh_from_db(fields=["last"])
+    return f"{TICKET_LETTERS[category]}{counter.last:03d}"
+
+
+def aged_priority(id_number: str, today: dt.date) -> bool:
+    """Whether a resident ID number's holder is aged PRIORITY_AGE or more on `today`."""
+    try:
+        birth = ric.get_birth_date(ric.compact(id_number))
+    except Exception:  # a credit code or a malformed number: no birth date to read
+        return False
+    years = today.year - birth.year - ((today.month, today.day) < (birth.month, birth.day))
+    return years >= PRIORITY_AGE
+
+
+def _priority(caller: Caller, declared: str, today: dt.date) -> str:
+    """Age only from a card the kiosk read; a disability or military card is declared at the kiosk and shown
+    to the clerk at the window (docs/hall.md)."""
+    if caller.proven and caller.id_number and aged_priority(caller.id_number, today):
+        return Priority.AGE
+    if declared in (Priority.DISABILITY, Priority.MILITARY):
+        return declared
+    if declared:
+        raise Refusal(
+            400,
+            "invalid",
+            "优先类别无效",
+            "unknown priority",
+            fields={"priority": Text("只能是 disability 或 military", "only disability or military")},
+        )
+    return Priority.NONE
+
+
+def _open_until(centre: CentrePage, category: WindowCategory, now: dt.datetime) -> dt.datetime | None:
+    """When today's last period of the category ends at the centre, or None if it does not open today."""
+    today = now.astimezone(TZ).date()
+    periods = centre_hours(centre, today, today).periods(today, category)
+    return at_local(today, periods[-1].end) if periods else None
+
+
+def take_ticket(centre_code: str, category_value: str, caller: Caller, priority: str = "", now=None) -> Ticket:
+    """A walk-in's ticket at a kiosk of the centre, while the category's hours have not ended today."""
+    now = now or clock.now()
+    centre = _kiosk_centre(caller)
+    if centre.code != centre_code:
+        raise Refusal(
+            409,
+            "wrong_centre",
+            f"本终端属于{centre.title}，只能取本中心的号",
+            f"this kiosk issues tickets for {centre.name_en} only",
+        )
+    category = category_of(category_value)
+    until = _open_until(centre, category, now)
+    if until is None or now >= until:
+        raise Refusal(
+            409,
+            "closed",
+            f"{category.value}窗口今日已停止取号",
+            f"{category.label_en} takes no more tickets today",
+        )
+    today = now.astimezone(TZ).date()
+    with transaction.atomic():
+        return Ticket.objects.create(
+            centre=centre,
+            category=category.value,
+            date=today,
+            number=next_number(centre.pk, category, today),
+            device=caller.device,
+            priority=_priority(caller, priority, today),
+            issued_at=now,
+            queue_at=now,
+        )
+
+
+def enqueue_booking(booking: Booking, now: dt.datetime) -> Ticket:
+    """A checked-in booking joins its category's queue under the ticket check-in gave it: from its slot's
+    start if the citizen came in time, so walk-ins who came after the slot began are called later; from
+    arrival if late."""
+    slot = booking.slot
+    ticket, _ = Ticket.objects.get_or_create(
+        booking=booking,
+        defaults={
+            "centre_id": slot.centre_id,
+            "category": booking.category,
+            "date": slot.date,
+            "number": booking.ticket,
+            "device": booking.device if booking.device_id else None,
+            "priority": Priority.AGE if aged_priority(booking.id_number, slot.date) else Priority.NONE,
+            "issued_at": now,
+            "queue_at": max(now, slot.start),
+        },
+    )
+    return ticket
+
+
+def _queue_order(tickets):
+    return tickets.annotate(ordinary=Case(When(priority="", then=1), default=0, output_field=IntegerField())).order_by(
+        "ordinary", "queue_at", "pk"
+    )
+
+
+def waiting(centre_id: int, categories, date: dt.date):
+    return Ticket.objects.filter(
+        centre_id=centre_id, date=date, status=TicketStatus.WAITING, category__in=list(categories)
+    )
+
+
+def ahead_of(ticket: Ticket) -> int:
+    """How many waiting tickets of its queue will be called before it."""
+    same = waiting(ticket.centre_id, [ticket.category], ticket.date).exclude(pk=ticket.pk)
+    earlier = Q(queue_at__lt=ticket.queue_at) | Q(queue_at=ticket.queue_at, pk__lt=ticket.pk)
+    if ticket.priority:
+        return same.exclude(priority="").filter(earlier).count()
+    return same.exclude(priority="").count() + same.filter(priority="").filter(earlier).count()
+
+
+def service_minutes(centre_id: int, category: str, now: dt.datetime) -> float | None:
+    """The mean minutes of the category's latest services at the centre (call to done), or None if none."""
+    rows = (
+        Ticket.objects.filter(
+            centre_id=centre_id,
+            category=category,
+            status=TicketStatus.DONE,
+            finished_at__gte=now - dt.timedelta(days=RECENT_DAYS),
+            first_called_at__isnull=False,
+        )
+        .order_by("-finished_at")
+        .values_list("first_called_at", "finished_at")[:RECENT_SERVICES]
+    )
+    spans = [(finished - called).total_seconds() / 60 for called, finished in rows]
+    return sum(spans) / len(spans) if spans else None
+
+
+def estimated_wait_minutes(ticket: Ticket, ahead: int, now: dt.datetime | None = None) -> int | None:
+    """Those ahead × the recent mean service time ÷ the windows serving the category; None until the centre
+    has served the category lately (no made-up figure)."""
+    minutes = service_minutes(ticket.centre_id, ticket.category, now or clock.now())
+    if minutes is None:
+        return None
+    windows = sum(
+        1
+        for categories in Counter.objects.filter(centre_id=ticket.centre_id, revoked_at__isnull=True).values_list(
+            "categories", flat=True
+        )
+        if ticket.category in categories
+    )
+    return math.ceil(ahead * minutes / max(windows, 1))
+
+
+def close_queues(now: dt.datetime | None = None) -> int:
+    """Tickets still waiting after their category's hours ended (or from an earlier day) are marked
+    `unserved`, so the day's figures count them; returns how many."""
+    now = now or clock.now()
+    today = now.astimezone(TZ).date()
+    marked = Ticket.objects.filter(status=TicketStatus.WAITING, date__lt=today).update(
+        status=TicketStatus.UNSERVED, finished_at=now
+    )
+    queues = (
+        Ticket.objects.filter(status=TicketStatus.WAITING, date=today).values_list("centre_id", "category").distinct()
+    )
+    for centre_id, category in list(queues):
+        until = _open_until(CentrePage.objects.get(pk=centre_id), WindowCategory(category), now)
+        if until is None or now >= until:
+            marked += Ticket.objects.filter(
+                status=TicketStatus.WAITING, date=today, centre_id=centre_id, category=category
+            ).update(status=TicketStatus.UNSERVED, finished_at=now)
+    return marked
+
+
+# --- a window calls ----------------------------------------------------------------------------------------
+
+
+def _clerk(counter: Counter, caller: Caller):
+    """Who serves: the signed-in staff user, or the clerk signed in at the window for its device."""
+    return caller.user if caller.user is not None else counter.clerk
+
+
+def current(counter: Counter) -> Ticket | None:
+    return Ticket.objects.select_related("booking", "booking__slot").filter(counter=counter, status__in=CURRENT).first()
+
+
+def _busy(ticket: Ticket) -> Refusal:
+    return Refusal(
+        409,
+        "window_busy",
+        f"请先办结或标记过号 {ticket.number}",
+        f"finish {ticket.number} or mark it a no-show first",
+    )
+
+
+def call_next(counter: Counter, caller: Caller, now: dt.datetime | None = None) -> Ticket | None:
+    """The window calls the first waiting ticket of its categories: priority first, then by `queue_at`.
+    None when nobody waits. A window with a current ticket must finish it first."""
+    _require_staff(caller, counter.centre_id, "hall.serve_counter")
+    now = now or clock.now()
+    held = current(counter)
+    if held is not None:
+        raise _busy(held)
+    queue = _queue_order(waiting(counter.centre_id, counter.categories, now.astimezone(TZ).date()))
+    clerk = _clerk(counter, caller)
+    while True:
+        candidate = queue.values_list("pk", flat=True).first()
+        if candidate is None:
+            return None
+        try:
+            with transaction.atomic():
+                taken = Ticket.objects.filter(pk=candidate, status=TicketStatus.WAITING).update(
+                    status=TicketStatus.CALLED,
+                    counter=counter,
+                    clerk=clerk,
+                    called_at=now,
+                    first_called_at=now,
+                )
+        except IntegrityError:  # the same window called twice at once: the other call holds a ticket
+            raise _busy(current(counter)) from None
+        if taken:
+            return Ticket.objects.select_related("booking", "booking__slot").get(pk=candidate)
+        # another window took it between our read and our update: try the next one
+
+
+def _held(counter: Counter, caller: Caller, statuses=CURRENT) -> Ticket:
+    _require_staff(caller, counter.centre_id, "hall.serve_counter")
+    ticket = current(counter)
+    if ticket is None or ticket.status not in statuses:
+        raise Refusal(409, "no_ticket", "本窗口当前没有可操作的号", "this window holds no ticket to act on")
+    return ticket
+
+
+def _move(ticket: Ticket, expected: str, **changes) -> Ticket:
+    """Change the ticket only if it is still in `expected` status at this window (another request of the
+    same window may have moved it meanwhile)."""
+    moved = Ticket.objects.filter(pk=ticket.pk, status=expected, counter_id=ticket.counter_id).update(**changes)
+    if not moved:
+        raise Refusal(409, "no_ticket", "该号已被处理", "this ticket was already dealt with")
+    ticket.refresh_from_db()
+    return ticket
+
+
+def recall(counter: Counter, caller: Caller, now=None) -> Ticket:
+    """Call the current ticket again (it shows and sounds again on the display), at most MAX_RECALLS times."""
+    ticket = _held(counter, caller, (TicketStatus.CALLED,))
+    if ticket.recalls >= MAX_RECALLS:
+        raise Refusal(
+            409,
+            "too_many_recalls",
+            f"已重呼 {MAX_RECALLS} 次，请标记过号",
+            f"recalled {MAX_RECALLS} times; mark it a no-show",
+        )
+    return _move(ticket, ticket.status, called_at=now or clock.now(), recalls=F("recalls") + 1)
+
+
+def start(counter: Counter, caller: Caller, now=None) -> Ticket:
+    ticket = _held(counter, caller, (TicketStatus.CALLED,))
+    return _move(ticket, TicketStatus.CALLED, status=TicketStatus.SERVING, started_at=now or clock.now())
+
+
+def done(counter: Counter, caller: Caller, now=None) -> Ticket:
+    """Served (right after the call too: `start` is optional); the clerk who served is recorded."""
+    ticket = _held(counter, caller)
+    return _move(
+        ticket, ticket.status, status=TicketStatus.DONE, finished_at=now or clock.now(), clerk=_clerk(counter, caller)
+    )
+
+
+def no_show(counter: Counter, caller: Caller, now=None) -> Ticket:
+    ticket = _held(counter, caller, (TicketStatus.CALLED,))
+    return _move(ticket, TicketStatus.CALLED, status=TicketStatus.NO_SHOW, finished_at=now or clock.now())
+
+
+def transfer(counter: Counter, category_value: str, caller: Caller) -> Ticket:
+    """Send the current ticket to another category's queue: it waits again, keeping its place by time."""
+    ticket = _held(counter, caller)
+    category = category_of(category_value)
+    if category.value == ticket.category:
+        raise Refusal(
+            400,
+            "invalid",
+            "请选择另一个窗口类别",
+            "choose another category",
+            fields={"category": Text("与当前类别相同", "the ticket is in this category already")},
+        )
+    return _move(
+        ticket,
+        ticket.status,
+        status=TicketStatus.WAITING,
+        category=category.value,
+        counter=None,
+        called_at=None,
+        first_called_at=None,
+        started_at=None,
+        recalls=0,
+        transfers=F("transfers") + 1,
+    )
+
+
+# --- the display -------------------------------------------------------------------------------------------
+
+
+def display_state(centre: CentrePage, now: dt.datetime | None = None, calls: int = 8) -> dict:
+    """What the hall's screen shows: the latest calls (ticket number and window only) and the waiting count
+    per category. Each call carries `at`, so a recall counts as a new call for the screen and its voice."""
+    today = (now or clock.now()).astimezone(TZ).date()
+    latest = (
+        Ticket.objects.filter(centre=centre, date=today, called_at__isnull=False, counter__isnull=False)
+        .select_related("counter")
+        .order_by("-called_at", "-pk")[:calls]
+    )
+    counts = dict.fromkeys((c.value for c in WindowCategory), 0)
+    for category in Ticket.objects.filter(centre=centre, date=today, status=TicketStatus.WAITING).values_list(
+        "category", flat=True
+    ):
+        counts[category] += 1
+    return {
+        "centre": centre.code,
+        "calls": [
+            {
+                "ticket": t.number,
+                "window": t.counter.number,
+                "category": t.category,
+                "at": t.called_at.isoformat(),
+                "current": t.status in CURRENT,
+            }
+            for t in latest
+        ],
+        "waiting": [
+            {"category": c.value, "category_en": c.label_en, "count": counts[c.value]}
+            for c in WindowCategory
+            if counts[c.value]
+        ],
+    }
+
+
+# --- the helper call (义工服务) --------------------------------------------------------------------------------
+
+
+def ask_help(caller: Caller, screen: str = "", now=None) -> HelpRequest:
+    """A kiosk asks for a volunteer; asking again while one request is open returns that one."""
+    centre = _kiosk_centre(caller)
+    with transaction.atomic():
+        open_one = HelpRequest.objects.filter(
+            device=caller.device, status__in=(HelpStatus.WAITING, HelpStatus.TAKEN)
+        ).first()
+        if open_one is not None:
+            return open_one
+        return HelpRequest.objects.create(
+            centre=centre, device=caller.device, screen=screen[:60], created_at=now or clock.now()
+        )
+
+
+def help_for_kiosk(request_id: int, caller: Caller) -> HelpRequest:
+    found = HelpRequest.objects.select_related("centre").filter(pk=request_id, device=caller.device).first()
+    if caller.device is None or found is None:
+        raise Refusal(404, "not_found", "没有这个帮办请求", "no such help request")
+    return found
+
+
+def help_phone(help_request: HelpRequest, now=None) -> str:
+    """A village station's phone, once a request has waited HELP_PHONE_AFTER with nobody taking it."""
+    waited = (now or clock.now()) - help_request.created_at
+    if (
+        help_request.status == HelpStatus.WAITING
+        and help_request.centre.kind == CentreKind.VILLAGE
+        and waited >= HELP_PHONE_AFTER
+    ):
+        return help_request.centre.phone
+    return ""
+
+
+def open_help(centre: CentrePage):
+    return HelpRequest.objects.select_related("device", "taken_by").filter(
+        centre=centre, status__in=(HelpStatus.WAITING, HelpStatus.TAKEN)
+    )
+
+
+def _help_move(request_id: int, caller: Caller, expected: str, **changes) -> HelpRequest:
+    found = HelpRequest.objects.filter(pk=request_id).first()
+    if found is None:
+        raise Refusal(404, "not_found", "没有这个帮办请求", "no such help request")
+    _require_staff(caller, found.centre_id, "hall.help_visitors")
+    if not HelpRequest.objects.filter(pk=request_id, status=expected).update(**changes):
+        raise Refusal(409, "already_taken", "该请求已被他人处理", "someone else has dealt with this request")
+    found.refresh_from_db()
+    return found
+
+
+def take_help(request_id: int, caller: Caller, now=None) -> HelpRequest:
+    return _help_move(
+        request_id,
+        caller,
+        HelpStatus.WAITING,
+        status=HelpStatus.TAKEN,
+        taken_at=now or clock.now(),
+        taken_by=caller.user,
+    )
+
+
+def close_help(request_id: int, caller: Caller, now=None) -> HelpRequest:
+    return _help_move(request_id, caller, HelpStatus.TAKEN, status=HelpStatus.CLOSED, closed_at=now or clock.now())

@@ -1,0 +1,13 @@
+from django.urls import path
+
+from cms.hall import views
+
+app_name = "hall"
+
+urlpatterns = [
+    path("desk/", views.desks, name="desks"),
+    path("desk/<int:counter_id>/", views.desk, name="desk"),
+    path("help/<slug:centre>/", views.volunteers, name="volunteers"),
+    path("<slug:centre>/", views.display, name="display"),
+    path("<slug:centre>/state.json", views.display_state, name="display_state"),
+]

@@ -1,0 +1,144 @@
+"""The hall's pages: the calling display (public: ticket numbers and windows only), the window clerk's desk
+and the volunteers' list of help requests (signed-in staff with the permission, at their own centre)."""
+
+from django.contrib.auth.views import redirect_to_login
+from django.core.exceptions import PermissionDenied
+from django.http import JsonResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_http_methods
+
+from cms.centres.models import CentrePage
+from cms.core.caller import Caller
+from cms.hall import services
+from cms.hall.enums import TicketStatus
+from cms.hall.models import Counter
+from guides import clock
+from guides.enums import WindowCategory
+from guides.hours import TZ
+from guides.refusal import Refusal
+
+SERVE = "hall.serve_counter"
+HELP = "hall.help_visitors"
+POLL_MS = 1000  # the display asks each second, so a call shows within two
+
+
+def _centre(code: str) -> CentrePage:
+    return get_object_or_404(CentrePage.objects.live(), code=code)
+
+
+def display(request, centre: str):
+    """叫号屏: the hall's screen. It polls `state.json` from our own origin and speaks each new call."""
+    page = _centre(centre)
+    return render(
+        request,
+        "hall/display.html",
+        {"centre": page, "state_url": reverse("hall:display_state", args=[page.code]), "poll_ms": POLL_MS},
+    )
+
+
+@never_cache
+def display_state(request, centre: str):
+    return JsonResponse(services.display_state(_centre(centre)))
+
+
+def _staff_at(request, centre_id: int, permission: str):
+    """None if the signed-in user may act here; else the answer (to the sign-in page, or 403)."""
+    if not request.user.is_authenticated:
+        return redirect_to_login(request.get_full_path(), reverse("wagtailadmin_login"))
+    if not services.may_act_at(request.user, centre_id, permission):
+        raise PermissionDenied
+    return None
+
+
+def desks(request):
+    """The windows of the signed-in clerk's centres, to choose the one they sit at."""
+    if not request.user.is_authenticated:
+        return redirect_to_login(request.get_full_path(), reverse("wagtailadmin_login"))
+    if not request.user.has_perm(SERVE):
+        raise PermissionDenied
+    counters = Counter.objects.select_related("centre").filter(revoked_at__isnull=True)
+    if not request.user.is_superuser:
+        counters = counters.filter(centre__in=request.user.hall_posts.values("centre"))
+    return render(request, "hall/desks.html", {"counters": counters})
+
+
+DESK_ACTIONS = {
+    "call-next": services.call_next,
+    "recall": services.recall,
+    "start": services.start,
+    "done": services.done,
+    "no-show": services.no_show,
+}
+
+
+@require_http_methods(["GET", "POST"])
+def desk(request, counter_id: int):
+    """One window's desk: call, recall, start, done, no-show and transfer, as through the counter API.
+    Acting here (or "sign in") signs the clerk in at the window: its device's calls are then recorded as theirs."""
+    counter = get_object_or_404(Counter.objects.select_related("centre"), pk=counter_id, revoked_at__isnull=True)
+    refused = _staff_at(request, counter.centre_id, SERVE)
+    if refused is not None:
+        return refused
+    caller = Caller.staff(request.user, request)
+    error = None
+    if request.method == "POST":
+        action = request.POST.get("action", "")
+        if counter.clerk_id != request.user.pk:  # whoever acts at the window sits at it
+            Counter.objects.filter(pk=counter.pk).update(clerk=request.user)
+            counter.clerk = request.user
+        try:
+            if action == "transfer":
+                services.transfer(counter, request.POST.get("category", ""), caller)
+            elif action in DESK_ACTIONS:
+                if DESK_ACTIONS[action](counter, caller) is None:  # only call-next answers None: nobody waits
+                    error = "无人等候 / nobody is waiting"
+            elif action != "sign-in":
+                raise Refusal(400, "invalid", "未知操作", "unknown action")
+        except Refusal as refusal:
+            error = refusal.message
+        if error is None:
+            return redirect("hall:desk", counter_id=counter.pk)
+    today = clock.now().astimezone(TZ).date()
+    queue = services.waiting(counter.centre_id, counter.categories, today)
+    context = {
+        "counter": counter,
+        "current": services.current(counter),
+        "waiting": {category: queue.filter(category=category).count() for category in counter.categories},
+        "served_today": counter.tickets.filter(date=today, status=TicketStatus.DONE).count(),
+        "categories": list(WindowCategory),
+        "error": error,
+    }
+    return render(request, "hall/desk.html", context, status=409 if error else 200)
+
+
+@require_http_methods(["GET", "POST"])
+def volunteers(request, centre: str):
+    """The centre's open help requests: which kiosk, which screen, how long it has waited; take and close."""
+    page = _centre(centre)
+    refused = _staff_at(request, page.pk, HELP)
+    if refused is not None:
+        return refused
+    error = None
+    if request.method == "POST":
+        try:
+            request_id = int(request.POST.get("request", "0"))
+            act = services.take_help if request.POST.get("action") == "take" else services.close_help
+            act(request_id, Caller.staff(request.user, request))
+        except ValueError:
+            error = "无效请求 / invalid request"
+        except Refusal as refusal:
+            error = refusal.message
+        if error is None:
+            return redirect("hall:volunteers", centre=page.code)
+    now = clock.now()
+    requests = [
+        {"request": r, "waited": int((now - r.created_at).total_seconds() // 60)} for r in services.open_help(page)
+    ]
+    return render(
+        request,
+        "hall/volunteers.html",
+        {"centre": page, "requests": requests, "error": error},
+        status=409 if error else 200,
+    )

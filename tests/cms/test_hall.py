@@ -1,0 +1,373 @@
+"""The service hall through its API (docs/hall.md): walk-in tickets, a window calling, recalling, no-shows
+and transfers, a checked-in booking in the same queue, priority, estimates, closing time and the helper call."""
+
+import datetime as dt
+import io
+
+import pytest
+from django.core.management import CommandError, call_command
+from stdnum.cn import ric
+
+from cms.bookings.models import Slot
+from cms.centres.models import CentrePage
+from cms.devices.models import KioskDevice
+from cms.hall import services
+from cms.hall.enums import TicketStatus
+from cms.hall.models import Counter, HelpRequest, Ticket
+from cms.hours.sources import centre_hours
+from guides import clock
+from guides.hours import at_local
+from tests.support.bookings import future_slots, id_number, open_days
+from tests.support.clock import travel
+
+pytestmark = pytest.mark.django_db
+
+POLICE = "公安服务"
+GUIDE = "330482-GA-001"  # a police guide at the city centre
+
+
+def open_instant(centre: str = "city", category: str = POLICE) -> tuple[dt.datetime, dt.datetime]:
+    """An hour into the first period of the next ordinary working day of the category, and that day's close."""
+    day = open_days(centre, category, skip=1, kinds=("regular",))[0]
+    periods = centre_hours(CentrePage.objects.get(code=centre), day, day).periods(day, category)
+    return at_local(day, periods[0].start) + dt.timedelta(hours=1), at_local(day, periods[-1].end)
+
+
+@pytest.fixture
+def hall_day():
+    """The test runs an hour into an ordinary working day of the city centre's police windows."""
+    instant, closing = open_instant()
+    with travel(instant):
+        yield closing
+
+
+def make_kiosk(name="city-1", centre="city") -> str:
+    device = KioskDevice(name=name, centre=CentrePage.objects.get(code=centre))
+    token = device.issue_token()
+    device.save()
+    return token
+
+
+def make_counter(number: int, categories=(POLICE,), centre="city") -> tuple[Counter, str]:
+    counter = Counter(name=f"{centre}-window-{number}", centre=CentrePage.objects.get(code=centre), number=number)
+    counter.categories = list(categories)
+    token = counter.issue_token()
+    counter.save()
+    return counter, token
+
+
+@pytest.fixture
+def kiosk():
+    return {"Authorization": f"Bearer {make_kiosk()}"}
+
+
+def take(client, kiosk, category="police", centre="city", **extra):
+    return client.post(
+        "/api/v1/tickets",
+        {"centre": centre, "category": category, **extra},
+        content_type="application/json",
+        headers=kiosk,
+    )
+
+
+def window(client, token, action, **body):
+    return client.post(
+        f"/api/v1/counters/me/{action}",
+        body or None,
+        content_type="application/json",
+        headers={"Authorization": f"Bearer {token}"},
+    )
+
+
+def assert_error(response, status, code, field=None):
+    assert response.status_code == status, response.content
+    body = response.json()["error"]
+    assert body["code"] == code and body["message"]
+    if field:
+        assert field in body["fields"], body
+
+
+# --- tickets -----------------------------------------------------------------------------------------------
+
+
+def test_walk_in_tickets_are_numbered_per_centre_category_and_day(client, hall_day, kiosk):
+    first = take(client, kiosk)
+    assert first.status_code == 201, first.content
+    body = first.json()
+    assert body["ticket"] == "F001" and body["category"] == POLICE and body["centre"] == "city"
+    assert body["ahead"] == 0 and body["estimated_wait_minutes"] is None  # nothing served yet: no made-up figure
+    assert abs(dt.datetime.fromisoformat(body["issued_at"]) - clock.now()) < dt.timedelta(seconds=5)
+    assert take(client, kiosk, category=POLICE).json() | {"issued_at": None} == body | {
+        "ticket": "F002",
+        "ahead": 1,
+        "issued_at": None,
+    }
+    assert take(client, kiosk, category="social").json()["ticket"] == "D001"  # its own queue
+    other = {"Authorization": f"Bearer {make_kiosk('zhapu-1', 'zhapu')}"}
+    if open_days("zhapu", POLICE, skip=0)[:1] == [clock.today()]:
+        assert take(client, other, centre="zhapu").json()["ticket"] == "F001"  # and another centre's
+
+
+def test_a_ticket_needs_a_kiosk_of_that_centre_and_a_category(client, hall_day, kiosk):
+    assert_error(take(client, {}), 401, "unauthorised")
+    assert_error(take(client, kiosk, centre="zhapu"), 409, "wrong_centre")
+    assert_error(take(client, kiosk, category="nothing"), 400, "invalid", "category")
+    KioskDevice.objects.update(centre=None)
+    assert_error(take(client, kiosk), 403, "kiosk_without_centre")
+
+
+def test_tickets_stop_when_the_hours_end_and_the_uncalled_are_marked(client, hall_day, kiosk):
+    waiting = take(client, kiosk).json()["ticket"]
+    with travel(hall_day + dt.timedelta(minutes=1)):
+        assert_error(take(client, kiosk), 409, "closed")
+        out = io.StringIO()
+        call_command("close_queues", stdout=out)
+        assert "1 tickets" in out.getvalue()
+    ticket = Ticket.objects.get(number=waiting)
+    assert ticket.status == TicketStatus.UNSERVED and ticket.finished_at is not None
+
+
+# --- a window calls ----------------------------------------------------------------------------------------
+
+
+def test_a_window_calls_in_order_and_only_its_categories(client, hall_day, kiosk):
+    _, police = make_counter(1)
+    _, social = make_counter(2, categories=("社会事务",))
+    numbers = [take(client, kiosk).json()["ticket"] for _ in range(2)]
+    assert window(client, social, "call-next").status_code == 204  # nobody waits for its category
+    called = window(client, police, "call-next")
+    assert called.status_code == 200, called.content
+    assert called.json() | {"booking": None} == {
+        "ticket": numbers[0],
+        "category": POLICE,
+        "status": "called",
+        "window": 1,
+        "priority": "",
+        "recalls": 0,
+        "booking": None,
+    }
+    assert_error(window(client, police, "call-next"), 409, "window_busy")  # finish the first one first
+    assert window(client, police, "done").json()["status"] == "done"  # right after the call: start is optional
+    assert window(client, police, "call-next").json()["ticket"] == numbers[1]
+    assert window(client, police, "start").json()["status"] == "serving"
+    assert window(client, police, "done").status_code == 200
+    assert window(client, police, "call-next").status_code == 204
+    assert_error(window(client, police, "done"), 409, "no_ticket")
+
+
+def test_a_window_needs_a_valid_counter_token(client, hall_day):
+    counter, token = make_counter(1)
+    assert_error(window(client, "nope", "call-next"), 401, "unauthorised")
+    counter.revoke()
+    counter.save()
+    assert_error(window(client, token, "call-next"), 401, "unauthorised")
+
+
+def test_recall_is_limited_and_a_no_show_frees_the_window(client, hall_day, kiosk):
+    _, token = make_counter(3)
+    number = take(client, kiosk).json()["ticket"]
+    first = Ticket.objects.get(number=number)
+    window(client, token, "call-next")
+    for n in range(1, services.MAX_RECALLS + 1):
+        with travel(clock.now() + dt.timedelta(seconds=30)):
+            assert window(client, token, "recall").json()["recalls"] == n
+    assert_error(window(client, token, "recall"), 409, "too_many_recalls")
+    ticket = Ticket.objects.get(pk=first.pk)
+    assert ticket.called_at > ticket.first_called_at  # each recall is a new call for the display
+    assert window(client, token, "no-show").json()["status"] == "no_show"
+    assert window(client, token, "call-next").status_code == 204
+
+
+def test_a_transfer_keeps_the_tickets_place_by_time(client, hall_day, kiosk):
+    _, police = make_counter(1)
+    _, social = make_counter(2, categories=("社会事务",))
+    early = take(client, kiosk).json()["ticket"]
+    with travel(clock.now() + dt.timedelta(minutes=5)):
+        later_social = take(client, kiosk, category="social").json()["ticket"]
+    window(client, police, "call-next")
+    assert_error(window(client, police, "transfer", category="police"), 400, "invalid", "category")
+    moved = window(client, police, "transfer", category="社会事务")
+    assert moved.json()["status"] == "waiting" and moved.json()["category"] == "社会事务"
+    assert window(client, social, "call-next").json()["ticket"] == early  # ahead of the later social ticket
+    window(client, social, "done")
+    assert window(client, social, "call-next").json()["ticket"] == later_social
+    assert Ticket.objects.get(number=early).transfers == 1
+
+
+def test_priority_by_age_from_the_card_or_a_declared_card(client, hall_day, kiosk):
+    _, token = make_counter(1)
+    ordinary = take(client, kiosk).json()["ticket"]
+    elderly = "33048219500101123"
+    elderly += ric.calc_check_digit(elderly + "0")  # born 1950: over 70
+    typed = take(client, kiosk, id_number=elderly)
+    assert typed.json()["priority"] == ""  # a typed number proves nothing
+    card = take(client, kiosk | {"X-Id-Number-Source": "card"}, id_number=elderly)
+    assert card.json()["priority"] == "age" and card.json()["ahead"] == 0
+    military = take(client, kiosk, priority="military")
+    assert military.json()["priority"] == "military" and military.json()["ahead"] == 1
+    assert_error(take(client, kiosk, priority="vip"), 400, "invalid", "priority")
+    called = []
+    for _ in range(3):
+        called.append(window(client, token, "call-next").json()["ticket"])
+        window(client, token, "done")
+    assert called == [card.json()["ticket"], military.json()["ticket"], ordinary]
+
+
+def test_the_estimate_comes_from_recent_service_times_and_windows(client, hall_day, kiosk):
+    _, one = make_counter(1)
+    make_counter(2)
+    for _ in range(2):  # two services of 6 and 10 minutes
+        take(client, kiosk)
+    start = clock.now()
+    for minutes in (6, 10):
+        with travel(start):
+            window(client, one, "call-next")
+        with travel(start + dt.timedelta(minutes=minutes)):
+            window(client, one, "done")
+    for _ in range(3):
+        last = take(client, kiosk).json()
+    # two ahead × 8 minutes ÷ two police windows
+    assert last["ahead"] == 2 and last["estimated_wait_minutes"] == 8
+
+
+# --- bookings join the queue -------------------------------------------------------------------------------
+
+
+def test_a_checked_in_booking_is_called_before_walk_ins_who_came_after_its_slot_began(client, hall_day, kiosk):
+    _, token = make_counter(1)
+    slot = future_slots("city", POLICE)[0]
+    answer = client.post(
+        "/api/v1/bookings",
+        {"slot": slot.pk, "guide": GUIDE, "name": "张三", "phone": "13812345678", "id_number": id_number(7)},
+        content_type="application/json",
+    )
+    assert answer.status_code == 201, answer.content
+    code = answer.json()["code"]
+    start = clock.now() + dt.timedelta(minutes=10)  # the slot begins in ten minutes, today
+    Slot.objects.filter(pk=slot.pk).update(start=start, end=start + dt.timedelta(minutes=30), date=clock.today())
+    before = take(client, kiosk).json()["ticket"]  # came before the slot began
+    checked = client.post(f"/api/v1/bookings/{code}/check-in", headers=kiosk).json()["ticket"]
+    with travel(start + dt.timedelta(minutes=1)):
+        after = take(client, kiosk).json()["ticket"]  # came after
+        ticket = Ticket.objects.get(booking__code=code)
+        assert ticket.number == checked and ticket.queue_at == start
+        first = window(client, token, "call-next").json()
+        assert first["ticket"] == before
+        window(client, token, "done")
+        second = window(client, token, "call-next").json()
+        assert second["ticket"] == checked and second["booking"]["code"] == code
+        assert second["booking"]["name"] == "张*" and "张三" not in str(second)
+        window(client, token, "done")
+        assert window(client, token, "call-next").json()["ticket"] == after
+    assert len({before, checked, after}) == 3  # one numbering for walk-ins and check-ins
+
+
+# --- the display -------------------------------------------------------------------------------------------
+
+
+def test_the_display_shows_numbers_and_windows_never_names(client, hall_day, kiosk):
+    _, token = make_counter(4)
+    take(client, kiosk)
+    take(client, kiosk, category="social")
+    window(client, token, "call-next")
+    state = client.get("/hall/city/state.json")
+    assert state.status_code == 200
+    body = state.json()
+    assert [(c["ticket"], c["window"], c["current"]) for c in body["calls"]] == [("F001", 4, True)]
+    assert body["waiting"] == [{"category": "社会事务", "category_en": "Social affairs", "count": 1}]
+    page = client.get("/hall/city/")
+    assert page.status_code == 200 and "state.json" in page.content.decode()
+    assert client.get("/hall/nowhere/").status_code == 404
+
+
+# --- the helper call ---------------------------------------------------------------------------------------
+
+
+def test_a_kiosk_asks_for_help_and_sees_someone_coming(client, hall_day, kiosk, django_user_model):
+    asked = client.post("/api/v1/help-requests", {"screen": "guide"}, content_type="application/json", headers=kiosk)
+    assert asked.status_code == 201, asked.content
+    body = asked.json()
+    assert body["status"] == "waiting" and body["message"] == "已通知工作人员，请稍候" and body["phone"] == ""
+    again = client.post("/api/v1/help-requests", {"screen": "home"}, content_type="application/json", headers=kiosk)
+    assert again.json()["id"] == body["id"]  # one open request per kiosk
+    volunteer = django_user_model.objects.create_user("volunteer")
+    from django.contrib.auth.models import Permission
+
+    volunteer.user_permissions.add(Permission.objects.get(codename="help_visitors"))
+    caller = services.Caller.staff(volunteer)
+    with pytest.raises(services.Refusal) as refused:  # not posted at this centre
+        services.take_help(body["id"], caller)
+    assert refused.value.status == 403
+    volunteer.hall_posts.create(centre=CentrePage.objects.get(code="city"))
+    volunteer = django_user_model.objects.get(pk=volunteer.pk)  # a fresh permission cache
+    services.take_help(body["id"], services.Caller.staff(volunteer))
+    seen = client.get(f"/api/v1/help-requests/{body['id']}", headers=kiosk).json()
+    assert seen["status"] == "taken" and seen["message"] == "工作人员正在赶来"
+    other = {"Authorization": f"Bearer {make_kiosk('city-2')}"}
+    assert client.get(f"/api/v1/help-requests/{body['id']}", headers=other).status_code == 404
+
+
+def test_a_village_station_shows_its_phone_when_nobody_answers(client, kiosk):
+    village = CentrePage.objects.filter(kind="village").first()
+    KioskDevice.objects.update(centre=village)
+    asked = client.post(
+        "/api/v1/help-requests", {"screen": "home"}, content_type="application/json", headers=kiosk
+    ).json()
+    assert client.get(f"/api/v1/help-requests/{asked['id']}", headers=kiosk).json()["phone"] == ""
+    with travel(clock.now() + services.HELP_PHONE_AFTER):
+        late = client.get(f"/api/v1/help-requests/{asked['id']}", headers=kiosk).json()
+    assert late["phone"] == village.phone and village.phone in late["message"]
+    assert HelpRequest.objects.get(pk=asked["id"]).status == "waiting"
+
+
+# --- the window's device -----------------------------------------------------------------------------------
+
+
+def test_create_counter_token_prints_a_token_that_calls(client, hall_day, kiosk):
+    out = io.StringIO()
+    call_command(
+        "create_counter_token",
+        "city-w7",
+        "--centre",
+        "city",
+        "--window",
+        "7",
+        "--category",
+        "police",
+        "社会事务",
+        stdout=out,
+        stderr=io.StringIO(),
+    )
+    token = out.getvalue().strip()
+    counter = Counter.objects.get(name="city-w7")
+    assert counter.number == 7 and counter.categories == [POLICE, "社会事务"] and token.startswith("otk_")
+    take(client, kiosk)
+    assert window(client, token, "call-next").json()["window"] == 7
+    me = client.get("/api/v1/counters/me", headers={"Authorization": f"Bearer {token}"}).json()
+    assert me["current"]["ticket"] == "F001" and me["centre"] == "city"
+    with pytest.raises(CommandError):
+        call_command(
+            "create_counter_token",
+            "other",
+            "--centre",
+            "city",
+            "--window",
+            "7",
+            "--category",
+            "police",
+            stdout=io.StringIO(),
+            stderr=io.StringIO(),
+        )
+    with pytest.raises(CommandError):
+        call_command(
+            "create_counter_token",
+            "x",
+            "--centre",
+            "city",
+            "--window",
+            "8",
+            "--category",
+            "nope",
+            stdout=io.StringIO(),
+            stderr=io.StringIO(),
+        )
