@@ -36,7 +36,8 @@ from whoosh.util.filelock import FileLock, try_for
 from guides.search import analysis, query
 from guides.search.documents import SCHEMA, document, guide_data
 from guides.search.query import Or
-from guides.search.synonyms import DEFAULT_SYNONYMS, Synonyms, expand, synonym_map
+from guides.search.synonyms import STARTING_SYNONYMS, Synonyms, expand, synonym_map
+from guides.search.synonyms import asked_for as synonyms_asked_for
 
 log = logging.getLogger(__name__)
 
@@ -212,13 +213,13 @@ class SearchIndex:
         try:
             mtime = path.stat().st_mtime_ns
         except FileNotFoundError:
-            return synonym_map(DEFAULT_SYNONYMS)
+            return synonym_map(STARTING_SYNONYMS)
         if self._synonyms is None or self._synonyms[0] != mtime:
             try:
                 loaded = {k: tuple(v) for k, v in json.loads(path.read_text(encoding="utf-8")).items()}
             except (OSError, ValueError, AttributeError):
                 log.warning("search synonyms file %s is unreadable; using the default list", path)
-                return synonym_map(DEFAULT_SYNONYMS)
+                return synonym_map(STARTING_SYNONYMS)
             self._synonyms = (mtime, loaded)
         return self._synonyms[1]
 
@@ -317,9 +318,15 @@ class SearchIndex:
                 return found if found.scored_length() else None
 
             def answer(text):
-                """Names and keywords; then materials too; then the body: the first that finds anything."""
-                readings = expand(text, synonyms)
-                for tier in query.TIERS:
+                """Names and keywords; then names and keywords with one word of the query left out; then
+                materials too; then the body: the first that finds anything. (身份证过期: the card's
+                name outranks every guide whose body happens to hold both words.)"""
+                for tier, texts in (
+                    (query.TIERS[0], [text]),
+                    (query.TIERS[0], query.leave_one_out(text)),
+                    *((t, [text]) for t in query.TIERS[1:]),
+                ):
+                    readings = [r for t in texts for r in expand(t, synonyms)]
                     reading = query.combine([query.read(r, lexicon, tier) for r in readings])
                     found = run(reading)
                     if found is not None:
@@ -335,14 +342,20 @@ class SearchIndex:
                 if fixed_found is not None:
                     reading, found, results.suggestion = fixed_reading, fixed_found, fixed
             if found is None:
-                reading = query.relaxed(q, lexicon)
+                reading = query.relaxed(q, lexicon, synonyms)
                 found = run(reading)
             if found is None:
                 return results
             results.total = len(found)
-            for hit in found[offset : offset + limit]:
-                stored = hit.fields()
-                results.hits.append(_hit(stored, hit.score, reading))
+            asked = synonyms_asked_for(reading.marks, reading.en_stems)
+            page = [
+                (score, searcher.stored_fields(docnum))
+                for score, docnum in lexicon.rank(found.top_n, asked)[offset : offset + limit]
+            ]
+            names = {stored["title"] for _, stored in page}
+            for score, stored in page:
+                # a snippet is the guide's own words, not its answer about another guide listed here
+                results.hits.append(_hit(stored, score, reading, names - {stored["title"]}))
         return results
 
     def suggest(self, prefix: str, limit: int = 8) -> list[Suggestion]:
@@ -426,8 +439,9 @@ def _corrector(searcher):
     return within
 
 
-def _hit(stored: Mapping, score: float, reading: query.Reading) -> Hit:
-    text = stored.get("text") or stored.get("summary") or ""
+def _hit(stored: Mapping, score: float, reading: query.Reading, avoid: set[str]) -> Hit:
+
+    text = query.passage(stored.get("passages") or [stored.get("summary") or ""], reading.marks, avoid)
     return Hit(
         code=stored["code"],
         name=stored["title"],

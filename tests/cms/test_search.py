@@ -15,6 +15,7 @@ from cms.search import service
 from cms.search.models import Synonym
 from cms.services.models import GuideIndexPage, ServiceGuidePage
 from guides.search import DEFAULT_SYNONYMS
+from guides.search.synonyms import LIFE_EVENT_SYNONYMS
 
 pytestmark = pytest.mark.django_db
 
@@ -42,9 +43,11 @@ def indexed(code: str) -> bool:
 @pytest.mark.parametrize(
     ("q", "first"),
     [
-        ("身份证", {"330482-GA-001", "330482-GA-002"}),
-        ("shenfenzheng", {"330482-GA-001", "330482-GA-002"}),
-        ("sfz", {"330482-GA-001", "330482-GA-002"}),
+        ("身份证", {"330482-GA-001"}),  # the card, not the temporary card
+        ("shenfenzheng", {"330482-GA-001"}),
+        ("sfz", {"330482-GA-001"}),
+        ("身份证过期了", {"330482-GA-001"}),  # through the editors' synonyms (过期 → 到期)
+        ("身份证急用", {"330482-GA-002"}),
         ("passport", {"330482-GA-003"}),
         ("房产证丢了", {"330482-BDC-005"}),
         ("开公司", {"330482-SS-001"}),
@@ -251,6 +254,7 @@ def test_the_migration_seeds_the_common_synonyms():
     rows = set(Synonym.objects.values_list("term", "official"))
     assert set(DEFAULT_SYNONYMS) <= rows and len(rows) >= 36
     assert ("上户口", "出生登记") in rows and ("房产证", "不动产权证书") in rows
+    assert set(LIFE_EVENT_SYNONYMS) <= rows and ("急用", "临时") in rows
 
 
 def test_an_editors_synonym_changes_search_at_once(own_index, django_capture_on_commit_callbacks):
