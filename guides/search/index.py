@@ -108,6 +108,11 @@ class SearchIndex:
         with self._reading() as searcher:
             return searcher.doc_count()
 
+    def knows(self, word: str) -> bool:
+        """Whether `word` is a word of some guide (the search log masks names, never these)."""
+        with self._reading() as searcher:
+            return self._lexicon_for(searcher).known(word)
+
     def pending(self) -> list[Path]:
         return sorted((self.directory / "pending").glob("*.json"))
 
