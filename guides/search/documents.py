@@ -15,7 +15,7 @@ from whoosh.fields import ID, KEYWORD, STORED, Schema
 from whoosh.system import pack_uint
 
 from guides.search import analysis
-from guides.search.synonyms import derivative
+from guides.search.synonyms import derivative, main_item_token
 
 ZH_FIELDS = ("name", "keywords", "materials", "body")
 PINYIN_FIELDS = ("name", "keywords", "materials")  # body has no pinyin: it would double the index for little
@@ -49,7 +49,8 @@ SCHEMA = Schema(
     spell_en=KEYWORD(),
     py2zh=KEYWORD(),
     chars=KEYWORD(scorable=True),
-    derivative=KEYWORD(stored=True),  # what makes the item derivative of a main one (synonyms.DERIVATIVE)
+    derivative=KEYWORD(stored=True),  # what would make the item derivative of a main one (synonyms.DERIVATIVE)
+    main_item=KEYWORD(),  # the name token its main item would have (synonyms.main_item_token)
     category=ID(stored=True),
     department=ID(stored=True),
     centres=KEYWORD(stored=True),
@@ -137,6 +138,7 @@ def document(guide: Any) -> dict:
         "title_en": name_en,
         "summary": d.get("summary") or "",
         "derivative": " ".join(derivative(name)),
+        "main_item": main_item_token(name),
         "passages": passages,
         "fingerprint": fingerprint(d),
     }

@@ -109,11 +109,24 @@ class Lexicon:
         }
         self.en = set(reader.field_terms("name_en")) | set(reader.field_terms("en"))
         self.codes = set(reader.field_terms("code_key"))
-        self.derivative = {
+        self.derivative = self._derivative(reader)
+
+    @staticmethod
+    def _derivative(reader) -> dict[str, set[int]]:
+        """kind → the items derivative of a main item the index holds (synonyms.main_item_token)."""
+        qualified = {
             kind: set(reader.postings("derivative", kind).all_ids())
             for kind in DERIVATIVE
             if reader.doc_frequency("derivative", kind)
         }
+        if not qualified:
+            return {}
+        every = set().union(*qualified.values())
+        with_main = set()
+        for token in reader.field_terms("main_item"):
+            if reader.doc_frequency("name", token) and set(reader.postings("name", token).all_ids()) - every:
+                with_main |= set(reader.postings("main_item", token).all_ids())
+        return {kind: docs & with_main for kind, docs in qualified.items()}
 
     def rank(self, scored: list[tuple[float, int]], asked: set[str]) -> list[tuple[float, int]]:
         """(score, docnum) best first, a derivative item's score cut for each kind of derivation the

@@ -122,10 +122,28 @@ DERIVATIVE: dict[str, tuple[str, ...]] = {
 
 
 def derivative(name: str) -> list[str]:
-    """What makes the item named `name` derivative (keys of `DERIVATIVE`). A name listing alternatives
-    (居民身份证申领/换领/补领) is the main item when its first alternative is."""
+    """What would make the item named `name` derivative (keys of `DERIVATIVE`). A name listing
+    alternatives (居民身份证申领/换领/补领) is the main item when its first alternative is."""
     first = name.split("/", 1)[0]
     return [kind for kind, words in DERIVATIVE.items() if any(w in first for w in words if analysis.has_cjk(w))]
+
+
+def main_item_token(name: str) -> str:
+    """The name token the main item of a derivative one has: its name's words around the qualifier,
+    joined as the index's pair token (抵押权注销登记 → 抵押权_登记; 临时居民身份证 → 居民身份证). The item is
+    derivative only if some item that is not has this token in its name: 困难群众临时救助 is the main
+    item for 救助, no 群众_救助 stands beside it."""
+    qualifiers = [w for words in DERIVATIVE.values() for w in words if analysis.has_cjk(w)]
+    seq = analysis.words(name.split("/", 1)[0])
+    marked = [any(q in w for q in qualifiers) for w in seq]
+    if True not in marked:
+        return ""
+    start = marked.index(True)
+    end = start
+    while end < len(seq) and marked[end]:
+        end += 1
+    around = [w for w in (seq[start - 1] if start else "", seq[end] if end < len(seq) else "") if w]
+    return analysis.PAIR.join(around)
 
 
 def asked_for(marks: Iterable[str], en_stems: Iterable[str]) -> set[str]:

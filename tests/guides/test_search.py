@@ -11,7 +11,7 @@ import yaml
 from guides.files import load_catalogue
 from guides.search import IndexUnavailable, SearchIndex, analysis, open_index
 from guides.search.documents import document, fingerprint, guide_data
-from guides.search.synonyms import derivative, expand, synonym_map
+from guides.search.synonyms import derivative, expand, main_item_token, synonym_map
 
 QUERIES = yaml.safe_load((Path(__file__).parent / "search_queries.yaml").read_text(encoding="utf-8"))["queries"]
 
@@ -238,6 +238,35 @@ def test_derivative_items_rank_below_the_main_one_whatever_the_service(tmp_path)
     assert codes(ix.search("渔船"))[0] == "T-00002"
     assert codes(ix.search("渔船登记证注销"))[0] == "T-00003"
     assert codes(ix.search("渔船急用"))[0] == "T-00001"
+
+
+def test_a_qualified_name_with_no_main_item_beside_it_is_the_main_item(tmp_path):
+    """困难群众临时救助 is the service for 救助: no 困难群众救助 stands beside it, so 临时 costs it nothing."""
+    ix = SearchIndex(tmp_path)
+    ix.set_synonyms([])
+    ix.rebuild(
+        [
+            {"code": "T-00001", "name": "困难群众临时救助", "keywords": ["救助"]},
+            {"code": "T-00002", "name": "教育救助认定"},
+            {"code": "T-00003", "name": "临时居民身份证", "keywords": ["身份证"]},
+            {"code": "T-00004", "name": "居民身份证申领"},
+        ]
+    )
+    assert codes(ix.search("救助"))[0] == "T-00001"
+    assert codes(ix.search("身份证"))[0] == "T-00004"
+
+
+@pytest.mark.parametrize(
+    ("name", "token"),
+    [
+        ("临时居民身份证", "居民身份证"),
+        ("抵押权注销登记", "抵押权_登记"),
+        ("困难群众临时救助", "困难群众_救助"),
+        ("居民身份证申领/换领/补领", ""),
+    ],
+)
+def test_the_token_a_main_item_would_have(name, token):
+    assert main_item_token(name) == token
 
 
 @pytest.mark.parametrize(
