@@ -50,7 +50,7 @@ SCHEMA = Schema(
     py2zh=KEYWORD(),
     chars=KEYWORD(scorable=True),
     derivative=KEYWORD(stored=True),  # what would make the item derivative of a main one (synonyms.DERIVATIVE)
-    main_item=KEYWORD(),  # the name token its main item would have (synonyms.main_item_token)
+    main_item=KEYWORD(),  # the word its main item's name would have (synonyms.main_item_token)
     category=ID(stored=True),
     department=ID(stored=True),
     centres=KEYWORD(stored=True),

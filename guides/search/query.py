@@ -269,7 +269,9 @@ def leave_one_out(text: str, most: int = 5) -> list[str]:
         pos = start
     if not 2 <= len(spans) <= most:
         return []
-    return [f"{text[:a]} {text[b:]}".strip() for a, b in spans]
+    # joined where the word was: 身份证不能用了 → 身份证用了, one run whose single characters only add
+    # score (a separate run of one character would have to match)
+    return [" ".join(f"{text[:a]}{text[b:]}".split()) for a, b in spans]
 
 
 def combine(readings: list[Reading]) -> Reading | None:

@@ -129,21 +129,20 @@ def derivative(name: str) -> list[str]:
 
 
 def main_item_token(name: str) -> str:
-    """The name token the main item of a derivative one has: its name's words around the qualifier,
-    joined as the index's pair token (抵押权注销登记 → 抵押权_登记; 临时居民身份证 → 居民身份证). The item is
-    derivative only if some item that is not has this token in its name: 困难群众临时救助 is the main
-    item for 救助, no 群众_救助 stands beside it."""
+    """The word its main item's name would have: the word the qualifier qualifies, the one before it
+    (抵押权注销登记 → 抵押权, 居民身份证挂失查询 → 居民身份证) or, leading the name, the one after it
+    (临时居民身份证 → 居民身份证). The item is derivative only if some item that is not has this word in
+    its name: 困难群众临时救助 is the main item for 救助, no other item names 困难群众."""
     qualifiers = [w for words in DERIVATIVE.values() for w in words if analysis.has_cjk(w)]
     seq = analysis.words(name.split("/", 1)[0])
     marked = [any(q in w for q in qualifiers) for w in seq]
     if True not in marked:
         return ""
     start = marked.index(True)
-    end = start
-    while end < len(seq) and marked[end]:
-        end += 1
-    around = [w for w in (seq[start - 1] if start else "", seq[end] if end < len(seq) else "") if w]
-    return analysis.PAIR.join(around)
+    if start:
+        return seq[start - 1]
+    rest = [w for w, m in zip(seq, marked, strict=True) if not m]
+    return rest[0] if rest else ""
 
 
 def asked_for(marks: Iterable[str], en_stems: Iterable[str]) -> set[str]:
