@@ -65,16 +65,21 @@ def synonym_rows() -> list[tuple[str, str]]:
     return list(Synonym.objects.values_list("term", "official"))
 
 
-def rebuild(workers: int = 1, only_if_broken: bool = False) -> int:
+def rebuild(workers: int = 1, only_if_broken: bool = False, only_if_lost: bool = False) -> int:
     """Index every live guide from scratch, with the editors' synonyms; returns how many. The index then
-    follows the change feed from the last change before the rebuild read the guides."""
+    follows the change feed from the last change before the rebuild read the guides. With
+    `only_if_lost`, an index that knows its place in the feed once the lock is ours (another worker
+    rebuilt it meanwhile) is left alone."""
     ix = index()
     ix.set_synonyms(synonym_rows())
     cursor = _last_change()
-    count = ix.rebuild(live_guides(), workers=workers, only_if_broken=only_if_broken)
-    if count or not only_if_broken:
-        _save_cursor(cursor)
-    return count
+    return ix.rebuild(
+        live_guides(),
+        workers=workers,
+        only_if_broken=only_if_broken,
+        unless=_knows_its_place if only_if_lost else None,
+        then=lambda: _save_cursor(cursor),
+    )
 
 
 def sync(codes: Iterable[str]) -> None:
@@ -125,14 +130,10 @@ def follow() -> int:
         ix.set_synonyms(synonym_rows())
     if not ix.exists():
         return 0  # searching finds it missing and rebuilds it
-    cursor, last = _load_cursor(), _last_change()
-    if cursor is None or cursor > last:
-        request_rebuild("the index does not know where it stands in the change feed", healthy_too=True)
+    if not _knows_its_place():
+        request_rebuild("the index has no place in the change feed, or is too far behind", healthy_too=True)
         return 0
-    changes = Change.objects.filter(id__gt=cursor, kind=ChangeKind.GUIDE)
-    if changes.count() > FOLLOW_AT_MOST:
-        request_rebuild(f"the index is more than {FOLLOW_AT_MOST} changes behind", healthy_too=True)
-        return 0
+    changes = Change.objects.filter(id__gt=_load_cursor(), kind=ChangeKind.GUIDE)
     rows = list(changes.order_by("id").values_list("id", "key"))
     if rows:
         sync({key for _, key in rows})
@@ -151,6 +152,14 @@ def _follow_now_and_then() -> None:
         log.exception("following the change feed failed")
     finally:
         _follow_lock.release()
+
+
+def _knows_its_place() -> bool:
+    """A cursor from this database, at most FOLLOW_AT_MOST guide changes behind."""
+    cursor = _load_cursor()
+    if cursor is None or cursor > _last_change():
+        return False
+    return Change.objects.filter(id__gt=cursor, kind=ChangeKind.GUIDE).count() <= FOLLOW_AT_MOST
 
 
 def _last_change() -> int:
@@ -186,7 +195,7 @@ def request_rebuild(reason: str, *, healthy_too: bool = False) -> None:
     log.warning("rebuilding the search index: %s", reason)
     if settings.SEARCH_INDEX_REBUILD_INLINE:
         try:
-            rebuild(only_if_broken=not healthy_too)
+            rebuild(only_if_broken=not healthy_too, only_if_lost=healthy_too)
         finally:
             _rebuilding.release()
         return
@@ -197,7 +206,8 @@ def request_rebuild(reason: str, *, healthy_too: bool = False) -> None:
 
 def _rebuild_in_background(healthy_too: bool) -> None:
     try:
-        count = rebuild(only_if_broken=not healthy_too)  # another process may have rebuilt it meanwhile
+        # another process may have rebuilt it meanwhile
+        count = rebuild(only_if_broken=not healthy_too, only_if_lost=healthy_too)
         log.warning("search index rebuilt: %d guides", count)
     except Exception:
         log.exception("search index rebuild failed")

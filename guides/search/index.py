@@ -21,7 +21,7 @@ import shutil
 import threading
 import time
 import uuid
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -118,11 +118,20 @@ class SearchIndex:
 
     # --- writing ---------------------------------------------------------------------------------------
 
-    def rebuild(self, guides: Iterable[Any], *, workers: int = 1, only_if_broken: bool = False) -> int:
+    def rebuild(
+        self,
+        guides: Iterable[Any],
+        *,
+        workers: int = 1,
+        only_if_broken: bool = False,
+        unless: Callable[[], bool] | None = None,
+        then: Callable[[], None] | None = None,
+    ) -> int:
         """Index exactly `guides` (read while holding the lock, so no change in between is lost); returns
         how many. Waits for the lock as long as it takes: a rebuild must not be skipped. With
         `only_if_broken`, a healthy index found once the lock is ours (someone rebuilt it meanwhile)
-        is left alone and 0 returned.
+        is left alone and 0 returned; so is a healthy one when `unless()` says so then. `then` runs once
+        the new index is committed, the lock still held (what the next writer must find done).
 
         A healthy index is replaced by one new commit (readers switch over atomically); a missing or
         broken one is built beside it and swapped in. Large rebuilds split the guides between `workers`
@@ -132,7 +141,7 @@ class SearchIndex:
         lock.acquire(blocking=True)
         try:
             healthy = self._healthy()
-            if only_if_broken and healthy:
+            if healthy and (only_if_broken or (unless is not None and unless())):
                 self._apply_pending()
                 return 0
             data = [guide_data(g) for g in guides]
@@ -151,6 +160,8 @@ class SearchIndex:
                 shutil.rmtree(old, ignore_errors=True)
             self._apply_pending()
             self._remove_old_versions()
+            if then is not None:
+                then()
             return count
         finally:
             lock.release()

@@ -315,6 +315,13 @@ def test_a_node_that_lost_its_place_rebuilds_by_itself(own_index, monkeypatch, c
     assert [h.code for h in own_index.search("极光").hits] == ["330482-GA-003"]
     assert json.loads((own_index.directory / service.CURSOR_FILE).read_text())["cursor"] == service._last_change()
 
+    def not_again(codes=None):
+        raise AssertionError("rebuilt a second time")
+        yield
+
+    monkeypatch.setattr(service, "live_guides", not_again)  # read only by a rebuild that goes ahead
+    service.request_rebuild("another worker saw it lost before the rebuild", healthy_too=True)
+
 
 def test_check_allows_a_following_node_its_lag(own_index):
     _changed_without_index("330482-GA-003", "改过的概述，这个节点还没跟上。")
