@@ -29,3 +29,24 @@ class Synonym(models.Model):
 
     def __str__(self) -> str:
         return f"{self.term} → {self.official}"
+
+
+class SearchLog(models.Model):
+    """One query citizens searched for in one week, masked (no ID number, phone or name; no address or
+    session), and how it went: how often, how often nothing was found, how often a result was opened."""
+
+    week = models.DateField("周 week (its Monday)")
+    query = models.CharField("搜索词 query", max_length=100)
+    searches = models.PositiveIntegerField("搜索次数 searches", default=0)
+    empty = models.PositiveIntegerField("无结果次数 found nothing", default=0)
+    opened = models.PositiveIntegerField("打开结果次数 results opened", default=0)
+    results = models.PositiveIntegerField("最近一次结果数 results last time", default=0)
+
+    class Meta:
+        ordering = ["-week", "-searches"]
+        constraints = [models.UniqueConstraint(fields=["week", "query"], name="search_log_week_query")]
+        verbose_name = "搜索记录 search log"
+        verbose_name_plural = "搜索记录 search log"
+
+    def __str__(self) -> str:
+        return f"{self.week} {self.query}"

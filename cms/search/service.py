@@ -3,17 +3,24 @@
 Everything else (signal handlers, commands, the API, the search page) goes through these functions.
 """
 
+import datetime as dt
+import json
 import logging
+import os
 import threading
+import time
+import uuid
 from collections.abc import Iterable, Iterator
 
 from django.conf import settings
 from django.db import close_old_connections
-from django.db.models import Case, IntegerField, Q, Value, When
+from django.db.models import Case, IntegerField, Max, Q, Value, When
 
+from cms.changes.models import Change, ChangeKind
 from cms.search.models import Synonym
 from cms.services.models import ServiceGuidePage
 from cms.services.standard import guide_from_page
+from guides import clock
 from guides.schema import Guide
 from guides.search import (
     Hit,
@@ -58,11 +65,21 @@ def synonym_rows() -> list[tuple[str, str]]:
     return list(Synonym.objects.values_list("term", "official"))
 
 
-def rebuild(workers: int = 1, only_if_broken: bool = False) -> int:
-    """Index every live guide from scratch, with the editors' synonyms; returns how many."""
+def rebuild(workers: int = 1, only_if_broken: bool = False, only_if_lost: bool = False) -> int:
+    """Index every live guide from scratch, with the editors' synonyms; returns how many. The index then
+    follows the change feed from the last change before the rebuild read the guides. With
+    `only_if_lost`, an index that knows its place in the feed once the lock is ours (another worker
+    rebuilt it meanwhile) is left alone."""
     ix = index()
     ix.set_synonyms(synonym_rows())
-    return ix.rebuild(live_guides(), workers=workers, only_if_broken=only_if_broken)
+    cursor = _last_change()
+    return ix.rebuild(
+        live_guides(),
+        workers=workers,
+        only_if_broken=only_if_broken,
+        unless=_knows_its_place if only_if_lost else None,
+        then=lambda: _save_cursor(cursor),
+    )
 
 
 def sync(codes: Iterable[str]) -> None:
@@ -75,16 +92,93 @@ def sync(codes: Iterable[str]) -> None:
         request_rebuild("the index is missing")
 
 
-def differences() -> dict[str, list[str]]:
-    """Index against database: guides missing from the index, stale in it, or in it but not live.
-    Raises IndexUnavailable if there is no readable index."""
+def differences(lag: float = 0.0) -> dict[str, list[str]]:
+    """Index against database: guides missing from the index, stale in it, or in it but not live;
+    guides changed less than `lag` seconds ago are not counted (a node following the change feed is
+    that far behind at most). Raises IndexUnavailable if there is no readable index."""
     indexed = index().fingerprints()
     expected = {g.code: fingerprint(guide_data(g)) for g in live_guides()}
+    recent = set()
+    if lag:
+        since = clock.now() - dt.timedelta(seconds=lag)
+        recent = set(Change.objects.filter(kind=ChangeKind.GUIDE, at__gte=since).values_list("key", flat=True))
     return {
-        "missing": sorted(expected.keys() - indexed.keys()),
-        "stale": sorted(c for c in expected.keys() & indexed.keys() if expected[c] != indexed[c]),
-        "extra": sorted(indexed.keys() - expected.keys()),
+        "missing": sorted(expected.keys() - indexed.keys() - recent),
+        "stale": sorted(c for c in expected.keys() & indexed.keys() - recent if expected[c] != indexed[c]),
+        "extra": sorted(indexed.keys() - expected.keys() - recent),
     }
+
+
+# --- following the change feed: every node keeps its own index ---------------------------------------------
+
+FOLLOW_EVERY = 2.0  # seconds between looks at the change feed, per process
+FOLLOW_AT_MOST = 1000  # changes behind; a node further behind rebuilds instead
+ALLOWED_LAG = 10.0  # seconds check_search_index allows a following node to be behind
+CURSOR_FILE = "followed.json"
+
+_follow_lock = threading.Lock()
+_followed_at = -FOLLOW_EVERY
+
+
+def follow() -> int:
+    """Apply the guide changes recorded since this node's index last looked (the same feed kiosks
+    follow), and the editors' synonyms if they changed; returns how many guides it synced. A node with
+    no cursor, a cursor from another database, or too far behind rebuilds (in the background). Nodes
+    share nothing but the database."""
+    ix = index()
+    if ix.synonyms() != synonym_map(synonym_rows()):
+        ix.set_synonyms(synonym_rows())
+    if not ix.exists():
+        return 0  # searching finds it missing and rebuilds it
+    if not _knows_its_place():
+        request_rebuild("the index has no place in the change feed, or is too far behind", healthy_too=True)
+        return 0
+    changes = Change.objects.filter(id__gt=_load_cursor(), kind=ChangeKind.GUIDE)
+    rows = list(changes.order_by("id").values_list("id", "key"))
+    if rows:
+        sync({key for _, key in rows})
+        _save_cursor(rows[-1][0])
+    return len({key for _, key in rows})
+
+
+def _follow_now_and_then() -> None:
+    global _followed_at
+    if time.monotonic() - _followed_at < FOLLOW_EVERY or not _follow_lock.acquire(blocking=False):
+        return
+    try:
+        _followed_at = time.monotonic()
+        follow()
+    except Exception:  # a search answers from the index as it is; the next look tries again
+        log.exception("following the change feed failed")
+    finally:
+        _follow_lock.release()
+
+
+def _knows_its_place() -> bool:
+    """A cursor from this database, at most FOLLOW_AT_MOST guide changes behind."""
+    cursor = _load_cursor()
+    if cursor is None or cursor > _last_change():
+        return False
+    return Change.objects.filter(id__gt=cursor, kind=ChangeKind.GUIDE).count() <= FOLLOW_AT_MOST
+
+
+def _last_change() -> int:
+    return Change.objects.aggregate(last=Max("id"))["last"] or 0
+
+
+def _load_cursor() -> int | None:
+    try:
+        return int(json.loads((index().directory / CURSOR_FILE).read_text(encoding="utf-8"))["cursor"])
+    except (OSError, ValueError, KeyError, TypeError):
+        return None
+
+
+def _save_cursor(cursor: int) -> None:
+    directory = index().directory
+    directory.mkdir(parents=True, exist_ok=True)
+    tmp = directory / f"{CURSOR_FILE}.{uuid.uuid4().hex}.tmp"
+    tmp.write_text(json.dumps({"cursor": cursor}), encoding="utf-8")
+    os.replace(tmp, directory / CURSOR_FILE)
 
 
 # --- rebuilding after a failure -----------------------------------------------------------------------
@@ -92,24 +186,28 @@ def differences() -> dict[str, list[str]]:
 _rebuilding = threading.Lock()
 
 
-def request_rebuild(reason: str) -> None:
-    """Rebuild the index, once per process at a time: in a background thread (a request must not wait
-    minutes), or in the caller's thread when SEARCH_INDEX_REBUILD_INLINE is set (tests)."""
+def request_rebuild(reason: str, *, healthy_too: bool = False) -> None:
+    """Rebuild the index (a broken one only, unless `healthy_too`), once per process at a time: in a
+    background thread (a request must not wait minutes), or in the caller's thread when
+    SEARCH_INDEX_REBUILD_INLINE is set (tests)."""
     if not _rebuilding.acquire(blocking=False):
         return
     log.warning("rebuilding the search index: %s", reason)
     if settings.SEARCH_INDEX_REBUILD_INLINE:
         try:
-            rebuild(only_if_broken=True)
+            rebuild(only_if_broken=not healthy_too, only_if_lost=healthy_too)
         finally:
             _rebuilding.release()
         return
-    threading.Thread(target=_rebuild_in_background, name="search-index-rebuild", daemon=True).start()
+    threading.Thread(
+        target=_rebuild_in_background, args=(healthy_too,), name="search-index-rebuild", daemon=True
+    ).start()
 
 
-def _rebuild_in_background() -> None:
+def _rebuild_in_background(healthy_too: bool) -> None:
     try:
-        count = rebuild(only_if_broken=True)  # another process may have rebuilt it meanwhile
+        # another process may have rebuilt it meanwhile
+        count = rebuild(only_if_broken=not healthy_too, only_if_lost=healthy_too)
         log.warning("search index rebuilt: %d guides", count)
     except Exception:
         log.exception("search index rebuild failed")
@@ -132,6 +230,7 @@ def search_guides(
 ) -> SearchResults:
     """Search live guides. If the index is missing or broken: a logged warning, the database's answer
     (plain substring matching, so still useful), and a rebuild."""
+    _follow_now_and_then()
     try:
         return index().search(q, category=category, department=department, centre=centre, limit=limit, offset=offset)
     except IndexUnavailable as exc:

@@ -1,8 +1,17 @@
-"""The website's search page: server-rendered, works without JavaScript."""
+"""The website's search page (server-rendered, works without JavaScript) and the search log in the admin."""
 
+import datetime as dt
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
-from django.shortcuts import render
+from django.http import Http404
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.views.decorators.http import require_GET
 
+from cms.search import log as search_log
+from cms.search.models import Synonym
 from cms.search.service import search_guides
 from cms.services.models import ServiceGuidePage
 from guides.enums import WindowCategory
@@ -44,5 +53,61 @@ def search_page(request):
         # a hit the index still has but the database no longer publishes is left out
         context["items"] = [(hit, pages[hit.code]) for hit in results.hits if hit.code in pages]
         context["results"] = results
+        # counted once per search, not per page of it; result links count an opened result for the
+        # masked query (never the typed one: it may hold an ID number, and links end up in logs)
+        context["logged"] = search_log.record_search(q, results.total) if number == 1 else search_log.masked(q)
         context["page_obj"] = Paginator(range(results.total), PER_PAGE).get_page(number) if results.total else None
     return render(request, "search/search.html", context)
+
+
+@require_GET
+def open_result(request):
+    """A result opened from the search page: counted for its (masked) query, then the guide."""
+    page = ServiceGuidePage.objects.live().filter(code=request.GET.get("guide", "")).first()
+    if page is None:
+        raise Http404("no such guide")
+    search_log.record_open(request.GET.get("q", "")[:100])
+    return redirect(page.get_url(request))
+
+
+def admin_search_log(request):
+    """The search log in the admin: a week's queries that found nothing or whose results were seldom
+    opened, each with a form adding it as a synonym of an official name (a guide's name) in one click."""
+    if request.method == "POST":
+        return _add_synonym(request)
+    weeks = search_log.weeks()
+    chosen = _week(request.GET.get("week", ""), weeks)
+    names = sorted(set(ServiceGuidePage.objects.live().values_list("title", flat=True)))
+    context = {
+        "weeks": weeks,
+        "week": chosen,
+        "not_found": list(search_log.not_found(chosen)) if chosen else [],
+        "few_opened": list(search_log.few_opened(chosen)) if chosen else [],
+        "names": names,
+        "can_add": request.user.has_perm("search.add_synonym"),
+        "kept_days": search_log.KEPT.days,
+    }
+    return render(request, "search/admin/search_log.html", context)
+
+
+def _week(value: str, weeks: list[dt.date]) -> dt.date | None:
+    try:
+        week = dt.date.fromisoformat(value)
+    except ValueError:
+        return weeks[0] if weeks else None
+    return week if week in weeks else (weeks[0] if weeks else None)
+
+
+def _add_synonym(request):
+    if not request.user.has_perm("search.add_synonym"):
+        raise PermissionDenied
+    term, official = request.POST.get("term", "").strip(), request.POST.get("official", "").strip()
+    synonym = Synonym(term=term, official=official)
+    try:
+        synonym.full_clean()
+    except ValidationError as exc:
+        messages.error(request, "；".join(m for ms in exc.message_dict.values() for m in ms))
+    else:
+        synonym.save()
+        messages.success(request, f"已添加同义词 Synonym added: {term} → {official}")
+    return redirect(f"{reverse('search_log')}?week={request.POST.get('week', '')}")

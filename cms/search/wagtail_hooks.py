@@ -1,6 +1,10 @@
+from django.urls import path, reverse
+from wagtail import hooks
+from wagtail.admin.menu import MenuItem
 from wagtail.snippets.models import register_snippet
 from wagtail.snippets.views.snippets import SnippetViewSet
 
+from cms.search import views
 from cms.search.models import Synonym
 
 
@@ -18,3 +22,13 @@ class SynonymViewSet(SnippetViewSet):
 
 
 register_snippet(SynonymViewSet)
+
+
+@hooks.register("register_admin_urls")
+def search_log_urls():
+    return [path("search-log/", views.admin_search_log, name="search_log")]
+
+
+@hooks.register("register_admin_menu_item")
+def search_log_menu_item():
+    return MenuItem("搜索没找到 Not found", reverse("search_log"), icon_name="search", order=901)

@@ -7,6 +7,7 @@ from ninja import Field, Query, Router, Schema
 from cms.core.errors import ErrorBody
 from cms.core.etag import etag
 from cms.core.urls import absolute
+from cms.search import log as search_log
 from cms.search.service import search_guides
 from cms.services.models import ServiceGuidePage
 from cms.services.standard import guide_from_page
@@ -91,6 +92,8 @@ def list_guides(request, filters: Query[GuideFilters]):
             limit=filters.limit,
             offset=filters.offset,
         )
+        if filters.offset == 0:  # a search, not the next page of one
+            search_log.record_search(filters.q, found.total)
         highlights = {hit.code: hit.snippet_html for hit in found.hits}
         ranked = {p.code: p for p in pages.filter(code__in=list(highlights))}
         count, window = found.total, [ranked[code] for code in highlights if code in ranked]

@@ -18,7 +18,7 @@ from pypinyin import Style, lazy_pinyin
 from whoosh.lang.porter import stem
 
 DICTIONARY_FILE = Path(__file__).with_name("dictionary.txt")
-ANALYSIS_VERSION = "1-" + hashlib.sha1(DICTIONARY_FILE.read_bytes()).hexdigest()[:8]  # noqa: S324 — a fingerprint
+ANALYSIS_VERSION = "2-" + hashlib.sha1(DICTIONARY_FILE.read_bytes()).hexdigest()[:8]  # noqa: S324 — a fingerprint
 
 PAIR = "_"  # joins two adjacent words into one token: 不动产_登记
 
@@ -89,6 +89,7 @@ QUERY_FILLER = frozenset(
         "手续",
         "流程",
         "哪些",
+        "办证",
     ]
 )
 EN_STOP_WORDS = frozenset(

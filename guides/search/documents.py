@@ -15,6 +15,7 @@ from whoosh.fields import ID, KEYWORD, STORED, Schema
 from whoosh.system import pack_uint
 
 from guides.search import analysis
+from guides.search.synonyms import derivative, main_item_token
 
 ZH_FIELDS = ("name", "keywords", "materials", "body")
 PINYIN_FIELDS = ("name", "keywords", "materials")  # body has no pinyin: it would double the index for little
@@ -48,13 +49,15 @@ SCHEMA = Schema(
     spell_en=KEYWORD(),
     py2zh=KEYWORD(),
     chars=KEYWORD(scorable=True),
+    derivative=KEYWORD(stored=True),  # what would make the item derivative of a main one (synonyms.DERIVATIVE)
+    main_item=KEYWORD(),  # the word its main item's name would have (synonyms.main_item_token)
     category=ID(stored=True),
     department=ID(stored=True),
     centres=KEYWORD(stored=True),
     title=STORED(),
     title_en=STORED(),
     summary=STORED(),
-    text=STORED(),
+    passages=STORED(),  # the guide's own passages a snippet is taken from, summary first
     fingerprint=STORED(),
 )
 
@@ -85,15 +88,21 @@ def document(guide: Any) -> dict:
     keywords = list(d.get("keywords") or [])
     materials, result = d.get("materials") or [], d.get("result") or {}
     departments = [d.get("department") or "", *(d.get("co_departments") or [])]
-    snippet_parts = [
-        d.get("summary") or "",
-        *(d.get("conditions") or []),
-        *_texts(materials, "name", "notes"),
-        *_texts(d.get("faq"), "question", "answer"),
+    # the guide's own passages, each one a snippet may show: summary, conditions, a material with its
+    # notes, a question with its answer
+    passages = [
+        p
+        for p in [
+            d.get("summary") or "",
+            *(d.get("conditions") or []),
+            *(" ".join(_texts([m], "name", "notes")).strip() for m in materials),
+            *(" ".join(_texts([f], "question", "answer")).strip() for f in d.get("faq") or []),
+        ]
+        if p
     ]
     # What citizens read and search for; legal bases, steps and fees are left out: they are the same
     # boilerplate across hundreds of guides and would double the index (and a rebuild's time).
-    body_parts = [*snippet_parts, *departments, d.get("category") or "", d.get("item_type") or ""]
+    body_parts = [*passages, *departments, d.get("category") or "", d.get("item_type") or ""]
     zh = {
         "name": analysis.zh_tokens(name),
         "keywords": [t for k in keywords for t in analysis.zh_tokens(k)],
@@ -128,7 +137,9 @@ def document(guide: Any) -> dict:
         "title": name,
         "title_en": name_en,
         "summary": d.get("summary") or "",
-        "text": " ".join(p for p in snippet_parts if p),
+        "derivative": " ".join(derivative(name)),
+        "main_item": main_item_token(name),
+        "passages": passages,
         "fingerprint": fingerprint(d),
     }
     return doc

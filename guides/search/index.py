@@ -21,7 +21,7 @@ import shutil
 import threading
 import time
 import uuid
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -36,7 +36,8 @@ from whoosh.util.filelock import FileLock, try_for
 from guides.search import analysis, query
 from guides.search.documents import SCHEMA, document, guide_data
 from guides.search.query import Or
-from guides.search.synonyms import DEFAULT_SYNONYMS, Synonyms, expand, synonym_map
+from guides.search.synonyms import STARTING_SYNONYMS, Synonyms, expand, synonym_map
+from guides.search.synonyms import asked_for as synonyms_asked_for
 
 log = logging.getLogger(__name__)
 
@@ -107,16 +108,30 @@ class SearchIndex:
         with self._reading() as searcher:
             return searcher.doc_count()
 
+    def knows(self, word: str) -> bool:
+        """Whether `word` is a word of some guide (the search log masks names, never these)."""
+        with self._reading() as searcher:
+            return self._lexicon_for(searcher).known(word)
+
     def pending(self) -> list[Path]:
         return sorted((self.directory / "pending").glob("*.json"))
 
     # --- writing ---------------------------------------------------------------------------------------
 
-    def rebuild(self, guides: Iterable[Any], *, workers: int = 1, only_if_broken: bool = False) -> int:
+    def rebuild(
+        self,
+        guides: Iterable[Any],
+        *,
+        workers: int = 1,
+        only_if_broken: bool = False,
+        unless: Callable[[], bool] | None = None,
+        then: Callable[[], None] | None = None,
+    ) -> int:
         """Index exactly `guides` (read while holding the lock, so no change in between is lost); returns
         how many. Waits for the lock as long as it takes: a rebuild must not be skipped. With
         `only_if_broken`, a healthy index found once the lock is ours (someone rebuilt it meanwhile)
-        is left alone and 0 returned.
+        is left alone and 0 returned; so is a healthy one when `unless()` says so then. `then` runs once
+        the new index is committed, the lock still held (what the next writer must find done).
 
         A healthy index is replaced by one new commit (readers switch over atomically); a missing or
         broken one is built beside it and swapped in. Large rebuilds split the guides between `workers`
@@ -126,7 +141,7 @@ class SearchIndex:
         lock.acquire(blocking=True)
         try:
             healthy = self._healthy()
-            if only_if_broken and healthy:
+            if healthy and (only_if_broken or (unless is not None and unless())):
                 self._apply_pending()
                 return 0
             data = [guide_data(g) for g in guides]
@@ -145,6 +160,8 @@ class SearchIndex:
                 shutil.rmtree(old, ignore_errors=True)
             self._apply_pending()
             self._remove_old_versions()
+            if then is not None:
+                then()
             return count
         finally:
             lock.release()
@@ -212,13 +229,13 @@ class SearchIndex:
         try:
             mtime = path.stat().st_mtime_ns
         except FileNotFoundError:
-            return synonym_map(DEFAULT_SYNONYMS)
+            return synonym_map(STARTING_SYNONYMS)
         if self._synonyms is None or self._synonyms[0] != mtime:
             try:
                 loaded = {k: tuple(v) for k, v in json.loads(path.read_text(encoding="utf-8")).items()}
             except (OSError, ValueError, AttributeError):
                 log.warning("search synonyms file %s is unreadable; using the default list", path)
-                return synonym_map(DEFAULT_SYNONYMS)
+                return synonym_map(STARTING_SYNONYMS)
             self._synonyms = (mtime, loaded)
         return self._synonyms[1]
 
@@ -317,9 +334,15 @@ class SearchIndex:
                 return found if found.scored_length() else None
 
             def answer(text):
-                """Names and keywords; then materials too; then the body: the first that finds anything."""
-                readings = expand(text, synonyms)
-                for tier in query.TIERS:
+                """Names and keywords; then names and keywords with one word of the query left out; then
+                materials too; then the body: the first that finds anything. (身份证过期: the card's
+                name outranks every guide whose body happens to hold both words.)"""
+                for tier, texts in (
+                    (query.TIERS[0], [text]),
+                    (query.TIERS[0], query.leave_one_out(text)),
+                    *((t, [text]) for t in query.TIERS[1:]),
+                ):
+                    readings = [r for t in texts for r in expand(t, synonyms)]
                     reading = query.combine([query.read(r, lexicon, tier) for r in readings])
                     found = run(reading)
                     if found is not None:
@@ -335,14 +358,20 @@ class SearchIndex:
                 if fixed_found is not None:
                     reading, found, results.suggestion = fixed_reading, fixed_found, fixed
             if found is None:
-                reading = query.relaxed(q, lexicon)
+                reading = query.relaxed(q, lexicon, synonyms)
                 found = run(reading)
             if found is None:
                 return results
             results.total = len(found)
-            for hit in found[offset : offset + limit]:
-                stored = hit.fields()
-                results.hits.append(_hit(stored, hit.score, reading))
+            asked = synonyms_asked_for(reading.marks, reading.en_stems)
+            page = [
+                (score, searcher.stored_fields(docnum))
+                for score, docnum in lexicon.rank(found.top_n, asked)[offset : offset + limit]
+            ]
+            names = {stored["title"] for _, stored in page}
+            for score, stored in page:
+                # a snippet is the guide's own words, not its answer about another guide listed here
+                results.hits.append(_hit(stored, score, reading, names - {stored["title"]}))
         return results
 
     def suggest(self, prefix: str, limit: int = 8) -> list[Suggestion]:
@@ -428,8 +457,9 @@ def _corrector(searcher):
     return within
 
 
-def _hit(stored: Mapping, score: float, reading: query.Reading) -> Hit:
-    text = stored.get("text") or stored.get("summary") or ""
+def _hit(stored: Mapping, score: float, reading: query.Reading, avoid: set[str]) -> Hit:
+
+    text = query.passage(stored.get("passages") or [stored.get("summary") or ""], reading.marks, avoid)
     return Hit(
         code=stored["code"],
         name=stored["title"],

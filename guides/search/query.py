@@ -27,6 +27,7 @@ from whoosh.query import And, AndMaybe, NullQuery, Query, Term
 from whoosh.query import Or as _Or
 
 from guides.search import analysis
+from guides.search.synonyms import DERIVATIVE, Synonyms, expand
 
 
 def Or(subqueries: list[Query], **kwargs) -> _Or:
@@ -80,6 +81,7 @@ TIERS = (
     Tier(_pick(ZH_BOOSTS, "name", "keywords", "materials"), PY_BOOSTS, PYI_BOOSTS, EN_BOOSTS),
     Tier(ZH_BOOSTS, PY_BOOSTS, PYI_BOOSTS, EN_BOOSTS),
 )
+DERIVATIVE_PENALTY = 0.5  # per kind of derivation the query did not ask for
 PAIR_BOOST = 1.5  # on top of the words' own scores, per adjacent pair
 SINGLE_BOOST = 0.3  # single characters (证, 丢) only nudge the ranking
 MAX_QUERY = 100
@@ -107,6 +109,33 @@ class Lexicon:
         }
         self.en = set(reader.field_terms("name_en")) | set(reader.field_terms("en"))
         self.codes = set(reader.field_terms("code_key"))
+        self.derivative = self._derivative(reader)
+
+    @staticmethod
+    def _derivative(reader) -> dict[str, set[int]]:
+        """kind → the items derivative of a main item the index holds (synonyms.main_item_token)."""
+        qualified = {
+            kind: set(reader.postings("derivative", kind).all_ids())
+            for kind in DERIVATIVE
+            if reader.doc_frequency("derivative", kind)
+        }
+        if not qualified:
+            return {}
+        every = set().union(*qualified.values())
+        with_main = set()
+        for token in reader.field_terms("main_item"):
+            if reader.doc_frequency("name", token) and set(reader.postings("name", token).all_ids()) - every:
+                with_main |= set(reader.postings("main_item", token).all_ids())
+        return {kind: docs & with_main for kind, docs in qualified.items()}
+
+    def rank(self, scored: list[tuple[float, int]], asked: set[str]) -> list[tuple[float, int]]:
+        """(score, docnum) best first, a derivative item's score cut for each kind of derivation the
+        query did not ask for: the temporary card falls below the card, whatever the words' weights."""
+        out = []
+        for score, docnum in scored:
+            extra = sum(docnum in docs for kind, docs in self.derivative.items() if kind not in asked)
+            out.append((score * DERIVATIVE_PENALTY**extra, docnum))
+        return sorted(out, key=lambda s: -s[0])  # stable: equal scores keep Whoosh's order
 
     def completions(self, prefix: str) -> list[tuple[str, str]]:
         """(field, word) for indexed words starting with `prefix`, shortest words first."""
@@ -224,6 +253,27 @@ def read(text: str, lexicon: Lexicon, tier: Tier = TIERS[-1]) -> Reading | None:
     return reading
 
 
+def leave_one_out(text: str, most: int = 5) -> list[str]:
+    """The query with one of its Chinese words left out, for each word of two or more characters, when
+    it has two such words at least (and at most `most`): 身份证过期 → 过期, 身份证."""
+    spans, pos = [], 0
+    for term in analysis.terms(text):
+        if not analysis.has_cjk(term):
+            continue
+        start = text.find(term, pos)
+        for w in analysis.words(term):
+            at = text.find(w, start)
+            if len(w) > 1 and w not in analysis.QUERY_FILLER:
+                spans.append((at, at + len(w)))
+            start = at + len(w)
+        pos = start
+    if not 2 <= len(spans) <= most:
+        return []
+    # joined where the word was: 身份证不能用了 → 身份证用了, one run whose single characters only add
+    # score (a separate run of one character would have to match)
+    return [" ".join(f"{text[:a]}{text[b:]}".split()) for a, b in spans]
+
+
 def combine(readings: list[Reading]) -> Reading | None:
     readings = [r for r in readings if r is not None]
     if not readings:
@@ -235,20 +285,22 @@ def combine(readings: list[Reading]) -> Reading | None:
     return out
 
 
-def relaxed(text: str, lexicon: Lexicon) -> Reading | None:
-    """Any of the query's words, for when all of them together match nothing. A Chinese word the index
-    does not know counts by its characters, matched against the characters of names and keywords
-    (我要开个小店 → 开, 店 of 开店), the more of them the better."""
+def relaxed(text: str, lexicon: Lexicon, synonyms: Synonyms) -> Reading | None:
+    """Any of the query's words, or of their synonyms (外地人 → 居住证), for when all of them together
+    match nothing. A Chinese word the index does not know counts by its characters, matched against
+    the characters of names and keywords (我要开个小店 → 开, 店 of 开店), the more of them the better."""
     readings, chars = [], []
     for term in analysis.terms(text):
         if not analysis.has_cjk(term):
-            readings.append(read(term, lexicon))
+            readings += [read(r, lexicon) for r in expand(term, synonyms)]
             continue
         for w in analysis.words(term):
             if w in analysis.QUERY_FILLER:
                 continue
             if len(w) > 1 and lexicon.known(w):
                 readings.append(read(w, lexicon))
+            elif w in synonyms:
+                readings += [read(r, lexicon) for r in synonyms[w]]
             else:
                 chars += analysis.cjk_chars(w)
     chars = list(dict.fromkeys(chars))[:8]
@@ -337,6 +389,17 @@ def snippet(text: str, words: set[str], width: int = 90) -> str:
     lo, hi = best_start, min(len(text), best_start + width)
     inside = [(s, e, w) for s, e, w in spans if s >= lo and e <= hi]
     return ("…" if lo else "") + _render(text, inside, lo, hi) + ("…" if hi < len(text) else "")
+
+
+def passage(passages: list[str], words: set[str], avoid: set[str]) -> str:
+    """The guide's passage with the most distinct `words`, earliest first (the summary leads); one that
+    names another guide (`avoid`: the card's answer about the temporary card) comes last."""
+    best, best_key = "", None
+    for i, text in enumerate(passages):
+        key = (not any(a in text for a in avoid), len({s[2] for s in _spans(text, words)}), -i)
+        if best_key is None or key > best_key:
+            best, best_key = text, key
+    return best
 
 
 def mark_english(text: str, stems: set[str]) -> str:

@@ -57,6 +57,105 @@ DEFAULT_SYNONYMS: tuple[tuple[str, str], ...] = (
     ("id card", "identity card"),
 )
 
+# What citizens say about the moments of their lives, to the words the catalogue's names and keywords
+# use (its keywords already say 身份证到期, 执照坏了, 公司搬家; these carry the same meaning to every
+# guide). Seeded once like the list above (migration 0003); editors change them in the admin.
+LIFE_EVENT_SYNONYMS: tuple[tuple[str, str], ...] = (
+    ("过期", "到期"),
+    ("快到期", "到期"),
+    ("到期", "有效期满"),
+    ("坏了", "损坏"),
+    ("不能用了", "损坏"),
+    ("丢了", "补领"),
+    ("丢", "补领"),
+    ("被偷了", "补领"),
+    ("被偷", "补领"),
+    ("急用", "临时"),
+    ("还清了", "注销"),
+    ("还清", "注销"),
+    ("改名字", "变更"),
+    ("改名", "变更"),
+    ("搬家", "变更"),
+    ("搬家", "迁移"),
+    ("生孩子", "出生登记"),
+    ("生孩子", "生育津贴"),
+    ("宝宝", "新生儿"),
+    ("出生了", "出生登记"),
+    ("结婚", "婚姻登记"),
+    ("失业了", "失业保险金"),
+    ("没工作", "灵活就业"),
+    ("退休", "提取"),
+    ("开奶茶店", "个体工商户"),
+    ("打工", "居住证"),
+    ("外地人", "居住证"),
+    ("贷款", "抵押"),
+    ("买房", "转移登记"),
+    ("出国", "护照"),
+    ("90岁", "高龄津贴"),
+    ("get married", "marriage registration"),
+    ("divorce", "marriage registration"),
+    ("open a shop", "individual business"),
+    ("close", "deregistration"),
+    ("lost", "replacement"),
+    ("drivers license", "driving licence"),
+    ("baby", "newborn"),
+    ("housing fund", "housing provident fund"),
+    ("notarization", "notarisation"),
+    ("see a doctor", "medical treatment"),
+    ("another city", "outside the insured area"),
+)
+
+# What an index uses until editors keep their own list (the kiosk always).
+STARTING_SYNONYMS = DEFAULT_SYNONYMS + LIFE_EVENT_SYNONYMS
+
+# Words that make an item derivative of a main one: the temporary card beside the card, the
+# replacement, cancellation or change of a registration. A guide whose name has one (`derivative`) is
+# ranked below the main item unless the query asks for it in the same words or their synonyms
+# (急用 → 临时, 丢了 → 补领, 还清了 → 注销 above). Chinese words as they stand in names; English as
+# citizens type them.
+DERIVATIVE: dict[str, tuple[str, ...]] = {
+    "临时": ("临时", "temporary"),
+    "补领": ("补领", "补发", "补办", "补证", "遗失", "丢失", "挂失", "replacement", "replace", "reissue", "lost"),
+    "注销": ("注销", "撤销", "deregistration", "cancellation", "cancel"),
+    "变更": ("变更", "change", "changes"),
+}
+
+
+def derivative(name: str) -> list[str]:
+    """What would make the item named `name` derivative (keys of `DERIVATIVE`). A name listing
+    alternatives (居民身份证申领/换领/补领) is the main item when its first alternative is."""
+    first = name.split("/", 1)[0]
+    return [kind for kind, words in DERIVATIVE.items() if any(w in first for w in words if analysis.has_cjk(w))]
+
+
+def main_item_token(name: str) -> str:
+    """The word its main item's name would have: the word the qualifier qualifies, the one before it
+    (抵押权注销登记 → 抵押权, 居民身份证挂失查询 → 居民身份证) or, leading the name, the one after it
+    (临时居民身份证 → 居民身份证). The item is derivative only if some item that is not has this word in
+    its name: 困难群众临时救助 is the main item for 救助, no other item names 困难群众."""
+    qualifiers = [w for words in DERIVATIVE.values() for w in words if analysis.has_cjk(w)]
+    seq = analysis.words(name.split("/", 1)[0])
+    marked = [any(q in w for q in qualifiers) for w in seq]
+    if True not in marked:
+        return ""
+    start = marked.index(True)
+    if start:
+        return seq[start - 1]
+    rest = [w for w, m in zip(seq, marked, strict=True) if not m]
+    return rest[0] if rest else ""
+
+
+def asked_for(marks: Iterable[str], en_stems: Iterable[str]) -> set[str]:
+    """The kinds of derivative item a query asks for, from its Chinese words and English stems."""
+    marks, stems = list(marks), set(en_stems)
+    return {
+        kind
+        for kind, words in DERIVATIVE.items()
+        if any(w in m for w in words if analysis.has_cjk(w) for m in marks)
+        or any(analysis.en_stem(w) in stems for w in words if not analysis.has_cjk(w))
+    }
+
+
 Synonyms = Mapping[str, tuple[str, ...]]
 
 

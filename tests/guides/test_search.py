@@ -11,7 +11,7 @@ import yaml
 from guides.files import load_catalogue
 from guides.search import IndexUnavailable, SearchIndex, analysis, open_index
 from guides.search.documents import document, fingerprint, guide_data
-from guides.search.synonyms import expand, synonym_map
+from guides.search.synonyms import derivative, expand, main_item_token, synonym_map
 
 QUERIES = yaml.safe_load((Path(__file__).parent / "search_queries.yaml").read_text(encoding="utf-8"))["queries"]
 
@@ -55,7 +55,7 @@ def test_every_expected_guide_exists(catalogue):
     assert {c for q in QUERIES for c in q["expect"]} <= known
 
 
-def test_recall_at_5_is_at_least_95_percent(index):
+def test_recall_at_5_is_at_least_97_percent(index):
     found, misses = 0.0, []
     for q in QUERIES:
         top = codes(index.search(q["q"], limit=5))
@@ -64,7 +64,27 @@ def test_recall_at_5_is_at_least_95_percent(index):
         if share < 1:
             misses.append((q["q"], q["expect"], top))
     recall = found / len(QUERIES)
-    assert recall >= 0.95, f"Recall@5 {recall:.3f}; misses: {misses}"
+    assert recall >= 0.97, f"Recall@5 {recall:.3f}; misses: {misses}"
+
+
+CITIZENS = [q for q in QUERIES if q["kind"] in ("life", "english-resident")]
+
+
+def test_the_citizens_own_words_are_forty_queries_at_least():
+    assert len(CITIZENS) >= 40
+
+
+def test_what_citizens_type_finds_the_service_they_mean_first(index):
+    """Recall@5 ≥ 0.97 and the right guide first for ≥ 95 % of the citizens' own queries."""
+    found, first, misses = 0.0, 0, []
+    for q in CITIZENS:
+        top = codes(index.search(q["q"], limit=5))
+        found += len(set(q["expect"]) & set(top)) / len(q["expect"])
+        first += bool(top) and top[0] in q["expect"]
+        if not top or top[0] not in q["expect"]:
+            misses.append((q["q"], q["expect"], top))
+    assert found / len(CITIZENS) >= 0.97, misses
+    assert first / len(CITIZENS) >= 0.95, misses
 
 
 @pytest.mark.parametrize("kind", ["colloquial", "pinyin", "initials", "english", "typo", "two-char", "official"])
@@ -165,6 +185,124 @@ def test_words_together_outrank_words_apart(tmp_path):
         ]
     )
     assert codes(ix.search("不动产登记")) == ["T-00002", "T-00001"]
+
+
+# --- the main service first ----------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "typed",
+    [
+        "身份证",
+        "换身份证",
+        "shenfenzheng",
+        "sfz",
+        "身份证坏了",
+        "身份证过期",
+        "身份证过期了",
+        "identity card",
+        "ID card",
+    ],
+)
+def test_the_temporary_card_never_outranks_the_card(index, typed):
+    top = codes(index.search(typed, limit=5))
+    assert top[0] == "330482-GA-001"
+    assert "330482-GA-002" not in top[:1]
+
+
+@pytest.mark.parametrize(
+    ("typed", "meant"),
+    [
+        ("身份证急用", "330482-GA-002"),  # 急用 → 临时: the query asks for the temporary card
+        ("temporary id card", "330482-GA-002"),
+        ("身份证丢了", "330482-GA-001"),  # 丢了 → 补领: the card's own item replaces it
+        ("房贷还清了", "330482-BDC-004"),  # 还清了 → 注销
+        ("抵押", "330482-BDC-003"),  # not the cancellation
+    ],
+)
+def test_a_derivative_item_comes_first_when_the_query_asks_for_it(index, typed, meant):
+    assert codes(index.search(typed, limit=5))[0] == meant
+
+
+def test_derivative_items_rank_below_the_main_one_whatever_the_service(tmp_path):
+    """The rule is the names' qualifiers, not a list of services: made-up guides follow it too."""
+    ix = SearchIndex(tmp_path)
+    ix.rebuild(
+        [
+            {"code": "T-00001", "name": "临时渔船证", "keywords": ["渔船"]},
+            {"code": "T-00002", "name": "渔船登记证核发"},
+            {"code": "T-00003", "name": "渔船登记证注销"},
+        ]
+    )
+    assert codes(ix.search("渔船登记证"))[0] == "T-00002"
+    assert codes(ix.search("渔船"))[0] == "T-00002"
+    assert codes(ix.search("渔船登记证注销"))[0] == "T-00003"
+    assert codes(ix.search("渔船急用"))[0] == "T-00001"
+
+
+def test_a_qualified_name_with_no_main_item_beside_it_is_the_main_item(tmp_path):
+    """困难群众临时救助 is the service for 救助: no 困难群众救助 stands beside it, so 临时 costs it nothing."""
+    ix = SearchIndex(tmp_path)
+    ix.set_synonyms([])
+    ix.rebuild(
+        [
+            {"code": "T-00001", "name": "困难群众临时救助", "keywords": ["救助"]},
+            {"code": "T-00002", "name": "教育救助认定"},
+            {"code": "T-00003", "name": "临时居民身份证", "keywords": ["身份证"]},
+            {"code": "T-00004", "name": "居民身份证申领"},
+        ]
+    )
+    assert codes(ix.search("救助"))[0] == "T-00001"
+    assert codes(ix.search("身份证"))[0] == "T-00004"
+
+
+@pytest.mark.parametrize(
+    ("name", "token"),
+    [
+        ("临时居民身份证", "居民身份证"),
+        ("抵押权注销登记", "抵押权"),
+        ("居民身份证挂失查询", "居民身份证"),
+        ("困难群众临时救助", "困难群众"),
+        ("居民身份证申领/换领/补领", ""),
+    ],
+)
+def test_the_token_a_main_item_would_have(name, token):
+    assert main_item_token(name) == token
+
+
+@pytest.mark.parametrize(
+    ("name", "kinds"),
+    [
+        ("临时居民身份证", ["临时"]),
+        ("居民身份证申领/换领/补领", []),  # lists the main item first: it is the main item
+        ("营业执照遗失补领/换发", ["补领"]),
+        ("抵押权注销登记", ["注销"]),
+        ("公司变更登记", ["变更"]),
+        ("有限责任公司设立登记", []),
+    ],
+)
+def test_what_makes_an_item_derivative(name, kinds):
+    assert derivative(name) == kinds
+
+
+def test_the_snippet_is_the_guides_own_words_not_its_answer_about_another_guide(index):
+    hits = index.search("身份证", limit=5).hits
+    card = next(h for h in hits if h.code == "330482-GA-001")
+    assert "临时" not in card.snippet_html and "10元" not in card.snippet_html
+    assert "<mark>居民身份证</mark>" in card.snippet_html
+
+
+def test_with_one_word_unknown_to_names_the_name_still_answers(tmp_path):
+    """身份证过期 without a synonym for 过期: the card's name, not a guide whose body has both words."""
+    ix = SearchIndex(tmp_path)
+    ix.set_synonyms([])
+    ix.rebuild(
+        [
+            {"code": "T-00001", "name": "居民身份证换领", "summary": "有效期满换领。"},
+            {"code": "T-00002", "name": "普通护照签发", "summary": "护照过期的，带上居民身份证重新申请。"},
+        ]
+    )
+    assert codes(ix.search("身份证过期"))[0] == "T-00001"
 
 
 GUIDES_BY_FIELD = {
