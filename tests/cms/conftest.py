@@ -11,6 +11,7 @@ import pytest
 from django.conf import settings
 from django.core.cache import cache
 from django.db import connections
+from django.utils import translation
 
 from tests.support.api import kiosk_token
 from tests.support.bookings import future_slots
@@ -41,6 +42,15 @@ def django_db_setup(django_test_environment, django_db_blocker, django_db_modify
         settings.DATABASES["default"]["NAME"] = connection.settings_dict["NAME"] = original
         if database_template.postgres:
             drop(clone)
+
+
+@pytest.fixture(autouse=True)
+def _site_language():
+    """Each test starts in the site's default language: a page's `url` follows the active language, which a
+    test run before it on the same worker may have left switched."""
+    translation.activate(settings.LANGUAGE_CODE)
+    yield
+    translation.activate(settings.LANGUAGE_CODE)
 
 
 @pytest.fixture(autouse=True)

@@ -33,6 +33,7 @@ from cms.core.caller import Caller
 from cms.services.editorial import ensure_department_editors
 from cms.services.models import ServiceGuidePage
 from guides.validate import CHINESE
+from tests.cms.test_applications import pdf
 from tests.cms.test_english import VOID, chinese_outside_allow_list
 from tests.support.bookings import future_slots, id_number
 
@@ -43,7 +44,7 @@ GUIDE = "330482-GA-001"  # bookable
 DEFERRABLE, COMPANY = "330482-GA-004", "330482-SS-003"  # online: a person's with a 容缺 material, a company's
 NAMES = {"zh-hans": "李四", "en": "Li Si"}  # the citizen's own name, shown masked: a proper name
 PHONE = "13912345678"
-PDF = b"%PDF-1.4\n1 0 obj << /Title (material) >> endobj\ntrailer << /Root 1 0 R >>\n%%EOF\n"
+PDF = pdf()  # a real one: uploads are parsed
 
 # What a Chinese page may hold in Latin letters without speaking English: file formats and the .ics
 # extension named in a sentence.
