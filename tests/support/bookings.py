@@ -12,6 +12,7 @@ from pathlib import Path
 from stdnum.cn import ric
 
 from cms.devices.tokens import hash_token, new_token, token_hint
+from guides import clock
 
 
 def id_number(n: int, region: str = "330482") -> str:
@@ -29,7 +30,6 @@ def open_days(centre_code: str, category: str, skip: int = 1, kinds: tuple[str, 
     from cms.bookings.models import BookingSettings
     from cms.centres.models import CentrePage
     from cms.hours.sources import centre_hours
-    from guides import clock
 
     page = CentrePage.objects.get(code=centre_code)
     now = clock.now()
@@ -185,7 +185,7 @@ class RawDatabase:
         row = self.execute(
             "INSERT INTO devices_kioskdevice (name, token_hash, token_hint, created_at) "
             "VALUES (%s, %s, %s, %s) RETURNING id",
-            [name, hash_token(token), token_hint(token), dt.datetime.now(dt.UTC)],
+            [name, hash_token(token), token_hint(token), clock.now()],
         ).fetchone()
         return row[0], token
 
