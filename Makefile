@@ -93,6 +93,7 @@ test: os-packages setup $(VENV)/.installed-kiosk $(VENV)/.installed-dev
 	DJANGO_SETTINGS_MODULE=cms.settings.test $(PY) manage.py makemigrations --check --dry-run
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
+	$(VENV)/bin/lint-imports --no-cache
 	root=$$(mktemp -d) && export ONETRIP_TEST_TEMPLATE_ROOT=$$root && $(PYTEST_PARALLEL) -m "not alone" && \
 		$(PYTEST) -m alone; status=$$?; rm -rf $$root; exit $$status
 ifneq ($(TEST_DATABASE_URL),)
@@ -105,6 +106,7 @@ endif
 lint: $(VENV)/.installed-dev
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
+	$(VENV)/bin/lint-imports --no-cache
 
 format: install $(VENV)/.installed-dev
 	$(VENV)/bin/ruff check --fix .

@@ -2,9 +2,9 @@
 
 from ninja import NinjaAPI
 
+from cms.api.guides import categories_router
+from cms.api.guides import router as guides_router
 from cms.core import errors
-from cms.services.api import categories_router
-from cms.services.api import router as guides_router
 
 api = NinjaAPI(
     title="OneTrip API",
@@ -17,12 +17,12 @@ api = NinjaAPI(
 errors.install(api)
 api.add_router("/guides", guides_router)
 api.add_router("/categories", categories_router)
-api.add_router("/centres", "cms.hours.api.router")
+api.add_router("/centres", "cms.api.centres.router")
 api.add_router("/slots", "cms.bookings.api.slots_router")
 api.add_router("/bookings", "cms.bookings.api.bookings_router")
 api.add_router("/applications", "cms.applications.api.router")
 api.add_router("/changes", "cms.changes.api.router")
-api.add_router("/metrics", "cms.services.metrics_api.router")
+api.add_router("/metrics", "cms.api.metrics.router")
 api.add_router("/tickets", "cms.hall.api.tickets_router")
 api.add_router("/counters", "cms.hall.api.counters_router")
 api.add_router("/help-requests", "cms.hall.api.help_router")

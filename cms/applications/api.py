@@ -14,10 +14,10 @@ from cms.applications.enums import ApplicationStatus
 from cms.applications.models import Application, ApplicationMaterial
 from cms.core.caller import ID_HEADER
 from cms.core.errors import ErrorBody
+from cms.core.i18n import in_language
 from cms.core.idempotency import HEADER, REPLAYED_HEADER, Idempotency
 from cms.devices.access import WriteAccess
 from cms.devices.auth import api_caller
-from cms.home.i18n import in_language
 from cms.personal.masking import mask_name, mask_phone
 from guides.hours import TZ
 from guides.refusal import Refusal, Text

@@ -14,8 +14,8 @@ from django.utils import translation
 from django.utils.translation import gettext
 
 from cms.applications.enums import ApplicationStatus, MaterialState
+from cms.core import i18n
 from cms.core.urls import absolute
-from cms.home import i18n
 
 logger = logging.getLogger(__name__)
 

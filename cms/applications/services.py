@@ -26,12 +26,12 @@ from cms.applications.enums import (
 from cms.applications.models import Application, ApplicationMaterial, StatusChange
 from cms.applications.signals import status_changed
 from cms.centres.models import CentrePage
+from cms.centres.sources import calendar_between
 from cms.core import limits, lookups
 from cms.core.caller import SYSTEM, Caller
 from cms.core.enums import Channel, Language
+from cms.core.i18n import in_language
 from cms.core.idempotency import Idempotency, idempotent_create
-from cms.home.i18n import in_language
-from cms.hours.sources import calendar_between
 from cms.personal.keys import keyed_hash
 from cms.personal.masking import mask_identifier
 from cms.services.models import ServiceGuidePage

@@ -14,8 +14,8 @@ from icalendar import Alarm, Calendar, Event, vCalAddress, vText
 
 from cms.bookings.enums import BookingStatus
 from cms.bookings.models import Booking
+from cms.core import i18n
 from cms.core.urls import site_domain
-from cms.home import i18n
 from cms.services.models import ServiceGuidePage
 from guides import clock
 

@@ -14,8 +14,8 @@ from django.utils import timezone, translation
 
 from cms.bookings.calendar_file import booking_ics
 from cms.bookings.qr import qr_png
+from cms.core import i18n
 from cms.core.urls import absolute
-from cms.home import i18n
 from cms.services.labels import label
 from cms.services.models import ServiceGuidePage
 

@@ -23,12 +23,12 @@ from cms.bookings.models import Booking, BookingEvent, BookingSettings, Person, 
 from cms.bookings.notices import notify_later
 from cms.bookings.slots import ensure_day
 from cms.centres.models import CentrePage
+from cms.centres.sources import centre_hours
 from cms.core import limits, lookups
 from cms.core.caller import Caller
 from cms.core.enums import Channel, Language
+from cms.core.i18n import in_language
 from cms.core.idempotency import Idempotency, idempotent_create
-from cms.home.i18n import in_language
-from cms.hours.sources import centre_hours
 from cms.personal.keys import keyed_hash
 from cms.personal.masking import mask_identifier
 from cms.services.models import ServiceGuidePage

@@ -16,7 +16,7 @@ from django.db.models.functions import Greatest
 from cms.bookings.enums import Action, BookingStatus, SlotState
 from cms.bookings.models import Booking, BookingEvent, BookingSettings, Slot, SlotPolicy
 from cms.centres.models import CentrePage
-from cms.hours.sources import CentreHours, centre_hours
+from cms.centres.sources import CentreHours, centre_hours
 from guides import clock
 from guides.centres import RuleKind
 from guides.enums import WindowCategory

@@ -70,16 +70,15 @@ class CentrePage(Page):
         verbose_name = "服务中心 centre"
 
     def get_context(self, request, *args, **kwargs):
-        from cms.centres import opening
-        from cms.services.models import ServiceGuidePage
+        from cms.centres import opening  # opening imports this module
 
         context = super().get_context(request, *args, **kwargs)
         today = clock.today()
         context["today"] = today
         context["week"] = opening.week(self, today)
-        context["guides"] = (
-            ServiceGuidePage.objects.live().filter(centre_links__centre=self).order_by("category", "code").distinct()
-        )
+        # Guides name their centres (`guide_links`), so a centre lists them without knowing the guide model.
+        links = self.guide_links.filter(page__live=True).select_related("page").order_by("page__category", "page__code")
+        context["guides"] = list({link.page_id: link.page for link in links}.values())
         return context
 
 

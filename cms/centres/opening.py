@@ -1,5 +1,5 @@
 """Opening hours of centre pages for the public site: `guides.hours` over the page's rules, the city
-calendar (holidays, 调休) and the centre's closures, as `cms.hours.sources` reads them.
+calendar (holidays, 调休) and the centre's closures, as `cms.centres.sources` reads them.
 
 A centre whose rules do not parse (an editor's half-finished change) gets None, and the templates
 list its rules instead.
@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from pydantic import ValidationError
 
 from cms.centres.models import CentrePage
-from cms.hours.sources import CentreHours, centre_hours
+from cms.centres.sources import CentreHours, centre_hours
 from guides import hours
 from guides.enums import WindowCategory
 

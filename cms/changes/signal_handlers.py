@@ -8,7 +8,7 @@ from wagtail.signals import page_published, page_unpublished
 from cms.centres.models import CentrePage
 from cms.changes.feed import record_change
 from cms.changes.models import ChangeAction, ChangeKind
-from cms.hours.sources import hours_changed
+from cms.hours.signals import hours_changed
 from cms.services.models import ServiceGuidePage
 
 CALENDAR_KEY = "calendar"

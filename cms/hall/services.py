@@ -20,12 +20,12 @@ from stdnum.cn import ric
 from cms.bookings.models import Booking, TicketCounter
 from cms.bookings.services import TICKET_LETTERS
 from cms.centres.models import CentrePage
+from cms.centres.sources import centre_hours
 from cms.core.caller import Caller
 from cms.core.enums import Channel
 from cms.devices.tokens import hash_token
 from cms.hall.enums import CURRENT, HelpStatus, Priority, TicketStatus
 from cms.hall.models import Counter, HelpRequest, StaffPost, Ticket
-from cms.hours.sources import centre_hours
 from guides import clock
 from guides.centres import CentreKind
 from guides.enums import WindowCategory

@@ -10,6 +10,7 @@ from wagtail.admin.forms import WagtailAdminModelForm
 from wagtail.admin.views import generic
 
 from cms.hours.models import CalendarDay, Closure
+from cms.hours.signals import bookings_hit
 from guides.calendar import DayKind, Source
 from guides.enums import WindowCategory
 
@@ -48,37 +49,26 @@ class ClosureForm(WagtailAdminModelForm):
         fields = ["centre", "categories", "start_date", "end_date", "reason", "reason_en"]
 
 
-def _hits(instance):
-    from cms.bookings.services import live_hits
-
+def _hits(instance) -> tuple[int, list[tuple[str, ...]]]:
+    """How many live bookings saving this would hit, and the first SHOWN of them as display rows."""
     if isinstance(instance, Closure):
-        return live_hits([instance.centre_id], instance.start_date, instance.end_date, instance.categories or None)
-    if instance.kind == DayKind.HOLIDAY:
-        return live_hits(None, instance.date, instance.date)
-    return live_hits(None, instance.date, instance.date).none()  # a makeup workday only adds hours
+        asked = dict(centre_ids=[instance.centre_id], first=instance.start_date, last=instance.end_date)
+        asked["categories"] = instance.categories or None
+    elif instance.kind == DayKind.HOLIDAY:
+        asked = dict(centre_ids=None, first=instance.date, last=instance.date, categories=None)
+    else:
+        return 0, []  # a makeup workday only adds hours
+    answers = [answer for _, answer in bookings_hit.send(sender=type(instance), limit=SHOWN, **asked)]
+    return sum(count for count, _ in answers), [row for _, rows in answers for row in rows][:SHOWN]
 
 
 class _WarnsAboutBookings:
     """form_valid: if saving would close booked slots and the editor has not confirmed, say who is hit."""
 
     def form_valid(self, form):
-        hits = list(_hits(form.instance)[: SHOWN + 1])
-        if hits and not form.cleaned_data.get("confirm"):
-            count = _hits(form.instance).count()
-            rows = format_html_join(
-                "",
-                "<li>{} {} · {} · {} · {}</li>",
-                (
-                    (
-                        f"{b.slot.start:%Y-%m-%d %H:%M}",
-                        b.slot.centre.title,
-                        b.category,
-                        b.code,
-                        b.id_masked,
-                    )
-                    for b in hits[:SHOWN]
-                ),
-            )
+        count, shown = _hits(form.instance)
+        if count and not form.cleaned_data.get("confirm"):
+            rows = format_html_join("", "<li>{}</li>", ((" · ".join(row),) for row in shown))
             form.add_error(
                 "confirm",
                 format_html(
@@ -94,7 +84,7 @@ class _WarnsAboutBookings:
             self.produced_error_message = "请先确认受影响的预约 / confirm the affected bookings first"
             return self.form_invalid(form)
         response = super().form_valid(form)
-        if hits:
+        if count:
             messages.warning(
                 self.request,
                 "已保存；受影响的预约已标记为需改约 / saved; the affected bookings are marked for rebooking",

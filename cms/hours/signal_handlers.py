@@ -1,16 +1,9 @@
-"""Calendar days, closures and published centre pages change hours: tell whoever holds slots."""
-
-import datetime as dt
+"""Calendar days and closures change hours: tell whoever holds slots."""
 
 from django.db.models.signals import post_delete, post_save, pre_save
-from wagtail.signals import page_published
 
-from cms.centres.models import CentrePage
 from cms.hours.models import CalendarDay, Closure
-from cms.hours.sources import hours_changed
-from guides import clock
-
-_FAR = dt.timedelta(days=366)
+from cms.hours.signals import hours_changed
 
 
 def _calendar_day_changed(sender, instance: CalendarDay, **kwargs):
@@ -41,11 +34,6 @@ def _closure_changed(sender, instance: Closure, **kwargs):
     hours_changed.send(sender=Closure, centre_ids=sorted(centre_ids), first=first, last=last)
 
 
-def _centre_published(sender, instance, **kwargs):
-    today = clock.today()
-    hours_changed.send(sender=CentrePage, centre_ids=[instance.pk], first=today, last=today + _FAR)
-
-
 def connect():
     for model in (CalendarDay, Closure):
         pre_save.connect(_remember_previous, sender=model, dispatch_uid=f"hours-remember-{model.__name__}")
@@ -53,4 +41,3 @@ def connect():
     post_delete.connect(_calendar_day_changed, sender=CalendarDay, dispatch_uid="hours-calendar-deleted")
     post_save.connect(_closure_changed, sender=Closure, dispatch_uid="hours-closure-saved")
     post_delete.connect(_closure_changed, sender=Closure, dispatch_uid="hours-closure-deleted")
-    page_published.connect(_centre_published, sender=CentrePage, dispatch_uid="hours-centre-published")

@@ -12,7 +12,7 @@ from django.utils.html import format_html, format_html_join
 from django.utils.safestring import SafeString
 from django.utils.translation import gettext as _
 
-from cms.home.i18n import pick
+from cms.core.i18n import pick
 from cms.services.models import Department, ServiceGuidePage
 from cms.services.standard import guide_from_page
 from guides import metrics

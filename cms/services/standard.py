@@ -8,8 +8,8 @@ so both directions are mechanical and a round trip is lossless. Departments' Eng
 from collections.abc import Iterable
 
 from pydantic import ValidationError
-from wagtail.models import Orderable
 
+from cms.core.orderable import ordered
 from cms.services.models import (
     Department,
     GuideCentre,
@@ -63,15 +63,6 @@ def apply_guide(page: ServiceGuidePage, guide: Guide, departments: dict[str, Dep
         data |= {f"{group}_{key}": value for key, value in data.pop(group).items()}
     for field, value in data.items():
         setattr(page, field, [("item", v) for v in value] if field in TEXT_LISTS else value)
-
-
-def ordered(rows: Iterable[Orderable]) -> list[Orderable]:
-    """Number rows in the given order: Orderable sorts by `sort_order`, and rows without one come back
-    in whatever order the database likes (PostgreSQL does not keep insertion order)."""
-    rows = list(rows)
-    for i, row in enumerate(rows):
-        row.sort_order = i
-    return rows
 
 
 def guide_from_page(page: ServiceGuidePage) -> Guide:

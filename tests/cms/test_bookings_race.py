@@ -14,7 +14,7 @@ import pytest
 from django.db import connection
 
 from cms.centres.models import CentrePage
-from cms.hours.sources import centre_hours
+from cms.centres.sources import centre_hours
 from guides.hours import at_local
 from tests.support.bookings import RawDatabase, id_number, open_days, run_clients
 from tests.support.servers import gunicorn

@@ -10,11 +10,11 @@ from stdnum.cn import ric
 
 from cms.bookings.models import Slot
 from cms.centres.models import CentrePage
+from cms.centres.sources import centre_hours
 from cms.devices.models import KioskDevice
 from cms.hall import services
 from cms.hall.enums import TicketStatus
 from cms.hall.models import Counter, HelpRequest, Ticket
-from cms.hours.sources import centre_hours
 from guides import clock
 from guides.hours import at_local
 from tests.support.bookings import future_slots, id_number, open_days

@@ -158,7 +158,7 @@ def test_week_of_a_rota_sunday_marks_the_sunday_hours():
 def test_dates_are_formatted_by_babel(language, expected):
     from django.utils import translation
 
-    from cms.home import i18n
+    from cms.core import i18n
 
     with translation.override(language):
         assert i18n.long_date(dt.date(2026, 10, 1)) == expected

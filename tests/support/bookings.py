@@ -29,7 +29,7 @@ def open_days(centre_code: str, category: str, skip: int = 1, kinds: tuple[str, 
     from cms.bookings import services
     from cms.bookings.models import BookingSettings
     from cms.centres.models import CentrePage
-    from cms.hours.sources import centre_hours
+    from cms.centres.sources import centre_hours
 
     page = CentrePage.objects.get(code=centre_code)
     now = clock.now()

@@ -10,7 +10,7 @@ from django.utils.html import format_html
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext
 
-from cms.home import i18n
+from cms.core import i18n
 from cms.services.labels import SHORT_KIND
 from cms.services.labels import label as vocabulary_label
 

@@ -1,4 +1,4 @@
-"""`import_guides` and `export_guides`: the catalogue format in and out of the CMS.
+"""`import_guides`, `export_guides` and `import_centres`: the catalogue format in and out of the CMS page tree.
 
 Import is all-or-nothing: every file is validated (against the centres in the database too) before
 anything is written, and the writes run in one transaction.
@@ -9,10 +9,12 @@ from pathlib import Path
 
 from django.db import transaction
 
-from cms.centres.models import CentrePage
+from cms.centres.convert import apply_centre, centre_from_page
+from cms.centres.models import CentreIndexPage, CentrePage
 from cms.home.site import ensure_site_tree
 from cms.services.models import Department, GuideIndexPage, ServiceGuidePage
 from cms.services.standard import apply_guide, english_names, guide_from_page
+from guides.centres import load_centres
 from guides.enums import WindowCategory
 from guides.files import check_files, dump_guide, guide_paths
 from guides.schema import Guide
@@ -86,3 +88,27 @@ def export_guides(directory: Path) -> int:
     for page in pages:
         (directory / f"{page.code}.yaml").write_text(dump_guide(guide_from_page(page)), encoding="utf-8")
     return len(pages)
+
+
+@transaction.atomic
+def import_centres(path: Path) -> dict[str, int]:
+    """Create or update every centre in the file; unchanged centres get no new revision."""
+    centres = load_centres(path)
+    ensure_site_tree()
+    index = CentreIndexPage.objects.get()
+    counts = {"created": 0, "updated": 0, "unchanged": 0}
+    for centre in centres:
+        page = CentrePage.objects.filter(code=centre.code).first()
+        if page is not None and centre_from_page(page) == centre:
+            counts["unchanged"] += 1
+            continue
+        if page is None:
+            page = CentrePage()
+            apply_centre(page, centre)
+            index.add_child(instance=page)
+            counts["created"] += 1
+        else:
+            apply_centre(page, centre)
+            counts["updated"] += 1
+        page.save_revision().publish()
+    return counts

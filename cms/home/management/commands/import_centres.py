@@ -3,7 +3,7 @@ from pathlib import Path
 from django.core.management.base import BaseCommand, CommandError
 from pydantic import ValidationError
 
-from cms.centres.importer import import_centres
+from cms.home.catalogue import import_centres
 
 
 class Command(BaseCommand):

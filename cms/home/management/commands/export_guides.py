@@ -2,7 +2,7 @@ from pathlib import Path
 
 from django.core.management.base import BaseCommand
 
-from cms.services.importer import export_guides
+from cms.home.catalogue import export_guides
 
 
 class Command(BaseCommand):

@@ -1,21 +1,15 @@
-"""The hours arithmetic's inputs, read from the CMS: a centre, the city calendar and its closures."""
+"""The hours arithmetic's inputs, read from the CMS: a centre page, the city calendar and its closures."""
 
 import datetime as dt
 from dataclasses import dataclass
 
-from django.dispatch import Signal
-
-from cms.centres.importer import centre_from_page
+from cms.centres.convert import centre_from_page
 from cms.centres.models import CentrePage
 from cms.hours.models import CalendarDay, Closure
 from guides import hours
 from guides.calendar import DayKind
 from guides.centres import Centre
 from guides.enums import WindowCategory
-
-# Sent when hours may have changed on some dates: `centre_ids` (None: every centre), `first`, `last`.
-# Bookings listen, to close slots that are no longer open and mark their bookings for rebooking.
-hours_changed = Signal()
 
 
 def calendar_between(first: dt.date, last: dt.date) -> hours.Calendar:

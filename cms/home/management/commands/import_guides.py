@@ -2,7 +2,7 @@ from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
 
-from cms.services.importer import import_guides
+from cms.home.catalogue import import_guides
 from guides.validate import InvalidGuide
 
 

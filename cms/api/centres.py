@@ -6,10 +6,10 @@ from django.shortcuts import get_object_or_404
 from ninja import Field, Query, Router, Schema
 
 from cms.centres.models import CentrePage
+from cms.centres.sources import CentreHours, centre_hours
 from cms.core.errors import ErrorBody
 from cms.core.etag import etag
 from cms.core.urls import absolute
-from cms.hours.sources import CentreHours, centre_hours
 from guides import clock
 from guides.centres import RuleKind
 from guides.enums import WindowCategory
