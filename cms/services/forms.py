@@ -11,6 +11,7 @@ from typing import Any
 from django import forms
 from wagtail.admin.forms import WagtailAdminPageForm
 
+from cms.centres.models import CentrePage
 from guides.enums import Delivery
 from guides.schema import FeeItem, Guide
 from guides.validate import Problem, check_catalogue, check_guide
@@ -63,8 +64,6 @@ class GuideAdminForm(WagtailAdminPageForm):
         return valid and not self.errors and all(not f.total_error_count() for f in self.formsets.values())
 
     def _problems(self, data: dict) -> list[Problem]:
-        from cms.centres.models import CentrePage
-
         guide, problems = check_guide(data)
         if guide is not None:
             centres = CentrePage.objects.prefetch_related("windows")

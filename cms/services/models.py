@@ -10,6 +10,7 @@ from wagtail.fields import StreamField
 from wagtail.models import Orderable, Page
 from wagtail.search import index
 
+from cms.centres import opening
 from cms.core.urls import absolute
 from cms.services.forms import GuideAdminForm
 from cms.services.panels import guide_edit_handler
@@ -163,8 +164,6 @@ class ServiceGuidePage(Page):
         return round((self.statutory_days - self.committed_days) * 100 / self.statutory_days, 1)
 
     def get_context(self, request, *args, **kwargs):
-        from cms.centres import opening
-
         context = super().get_context(request, *args, **kwargs)
         now = clock.now()
         category = enums.WindowCategory(self.category)
