@@ -1,14 +1,13 @@
 """Checks of what a citizen typed, before anything is sent: each returns an error for the field (our
-msgid, or the identifier checker's bilingual message) or None."""
+msgid, or the identifier checker's bilingual message) or None. The rules are the server's own
+(`guides.applicants`); only the words are the kiosk's."""
 
-import re
-
+from guides import applicants
 from guides.identifiers import IdentifierError, validate_id_number, validate_identifier, validate_uscc
 from kiosk.i18n import N_
 
 ID_CHARACTERS = "0123456789X"  # a resident ID number: 17 digits and a check digit or X
 USCC_CHARACTERS = "0123456789ABCDEFGHJKLMNPQRTUWXY"  # a unified social credit code: no I, O, S, V, Z
-PHONE = re.compile(r"^(1[3-9]\d{9}|0\d{2,3}-?\d{7,8})$")
 
 
 def error(msgid: str = "", text: str = "") -> dict:
@@ -35,15 +34,19 @@ def check_identifier(value: str, kind: str = "any") -> tuple[str, dict | None]:
 def check_name(value: str) -> dict | None:
     if not value.strip():
         return error(N_("Please enter the name."))
-    if len(value.strip()) > 50:
-        return error(N_("The name is too long."))
+    try:
+        applicants.check_name(value)
+    except applicants.FieldError:
+        return error(N_("The name is too long."))  # not empty, so too long
     return None
 
 
 def check_phone(value: str) -> dict | None:
     if not value.strip():
         return error(N_("Please enter a phone number."))
-    if not PHONE.match(value.strip()):
+    try:
+        applicants.check_phone(value)
+    except applicants.FieldError:
         return error(N_("Please enter an 11-digit mobile number or a landline number with its area code."))
     return None
 
