@@ -110,8 +110,8 @@ class BookingOut(Schema):
     language: str
     ticket: str | None
     checked_in_at: dt.datetime | None
-    qr_svg: str = Field(description="the booking code as an inline SVG QR code")
-    ics: str = Field(description="the booking as an iCalendar file")
+    qr_svg: str | None = Field(None, description="the booking code as an inline SVG QR code (with `?include=qr`)")
+    ics: str | None = Field(None, description="the booking as an iCalendar file (with `?include=ics`)")
 
 
 class RescheduleIn(Schema):
@@ -128,7 +128,31 @@ class TicketOut(Schema):
     booking: BookingOut
 
 
-def booking_body(booking: Booking) -> dict:
+# What a booking's answer carries only when asked: drawing a QR code and writing an .ics cost about as much
+# as the booking itself, and most callers (the kiosk prints its own) want neither.
+INCLUDE = ("qr", "ics")
+INCLUDE_DOC = "`qr` and/or `ics`, comma-separated: add the QR code (SVG) and the .ics file to the answer"
+
+
+def included(include: str) -> frozenset[str]:
+    asked = frozenset(part.strip() for part in include.split(",") if part.strip())
+    if unknown := sorted(asked - set(INCLUDE)):
+        allowed = ", ".join(INCLUDE)
+        raise Refusal(
+            400,
+            "invalid",
+            "请检查 include 参数",
+            "please check the include parameter",
+            {
+                "include": Text(
+                    f"未知的值 {', '.join(unknown)}；可选 {allowed}", f"unknown {', '.join(unknown)}; use {allowed}"
+                )
+            },
+        )
+    return asked
+
+
+def booking_body(booking: Booking, include: frozenset[str] = frozenset()) -> dict:
     slot, centre = booking.slot, booking.slot.centre
     return {
         "code": booking.code,
@@ -142,8 +166,8 @@ def booking_body(booking: Booking) -> dict:
         "language": booking.language,
         "ticket": booking.ticket or None,
         "checked_in_at": booking.checked_in_at.astimezone(TZ).isoformat() if booking.checked_in_at else None,
-        "qr_svg": qr_svg(booking.code),
-        "ics": booking_ics(booking),
+        "qr_svg": qr_svg(booking.code) if "qr" in include else None,
+        "ics": booking_ics(booking) if "ics" in include else None,
     }
 
 
@@ -176,11 +200,14 @@ WRITE_ERRORS = {400: ErrorBody, 401: ErrorBody, 403: ErrorBody, 404: ErrorBody, 
 
 
 @bookings_router.post("", auth=WriteAccess(), response={201: BookingOut, 422: ErrorBody, **WRITE_ERRORS})
-def create_booking(request, payload: BookingIn, response: HttpResponse):
+def create_booking(
+    request, payload: BookingIn, response: HttpResponse, include: str = Query("", description=INCLUDE_DOC)
+):
     """Book a slot. Send an `Idempotency-Key` to make retries safe (a replay answers the booking as it is now,
     with `Idempotent-Replayed: true`); kiosks send their device token, the website its CSRF token.
     Rate-limited per caller and per ID number, and throttled while a new day's slots open (429 with
     `Retry-After`)."""
+    asked = included(include)
     caller = api_caller(request, payload.id_number)
     idempotency = Idempotency.of(caller, request.headers.get(HEADER), payload.dict())
     applicant = applicants.applicant(payload.name, payload.id_number, payload.phone, payload.email)
@@ -189,29 +216,32 @@ def create_booking(request, payload: BookingIn, response: HttpResponse):
     )
     if replayed:
         response[REPLAYED_HEADER] = "true"
-    return Status(201, booking_body(booking))
+    return Status(201, booking_body(booking, asked))
 
 
 @bookings_router.get("/{code}", response={200: BookingOut, 400: ErrorBody, 404: ErrorBody, 429: ErrorBody})
-def get_booking(request, code: str):
+def get_booking(request, code: str, include: str = Query("", description=INCLUDE_DOC)):
     """Look a booking up: the ID number goes in the `X-Id-Number` header. Rate-limited per caller, ID number
     and code; a code that sees a few wrong ID numbers locks (429 with `Retry-After`)."""
-    return booking_body(services.find(code, api_caller(request, _id_number(request))))
+    asked = included(include)
+    return booking_body(services.find(code, api_caller(request, _id_number(request))), asked)
 
 
 @bookings_router.delete("/{code}", auth=WriteAccess(), response={200: BookingOut, **WRITE_ERRORS})
-def cancel_booking(request, code: str):
+def cancel_booking(request, code: str, include: str = Query("", description=INCLUDE_DOC)):
     """Cancel, up to the cut-off; the ID number in a JSON body `{"id_number"}` or the `X-Id-Number` header.
     Whoever holds the code and the ID number may cancel, whichever kiosk or browser made the booking."""
+    asked = included(include)
     caller = api_caller(request, _id_number(request, _optional_id_number(request)))
-    return booking_body(services.cancel(services.find(code, caller), caller))
+    return booking_body(services.cancel(services.find(code, caller), caller), asked)
 
 
 @bookings_router.post("/{code}/reschedule", auth=WriteAccess(), response={200: BookingOut, **WRITE_ERRORS})
-def reschedule_booking(request, code: str, payload: RescheduleIn):
+def reschedule_booking(request, code: str, payload: RescheduleIn, include: str = Query("", description=INCLUDE_DOC)):
     """Move the booking to another slot (same code), up to the cut-off."""
+    asked = included(include)
     caller = api_caller(request, _id_number(request, payload.id_number))
-    return booking_body(services.reschedule(services.find(code, caller), payload.slot, caller))
+    return booking_body(services.reschedule(services.find(code, caller), payload.slot, caller), asked)
 
 
 @bookings_router.post(

@@ -287,7 +287,8 @@ def book(
         idempotency.stamp(booking)
         booking.save()
         BookingEvent.objects.create(booking=booking, action=Action.BOOKED, by=caller.label)
-        notify_later(booking.pk, "confirmation")
+        if booking.email:  # the confirmation goes by mail; without an address, reading the booking back is waste
+            notify_later(booking.pk, "confirmation")
         return booking
 
     try:

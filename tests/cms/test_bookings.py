@@ -104,7 +104,7 @@ def test_bad_slot_queries(client, params, status, code, field):
 # --- booking ----------------------------------------------------------------------------------
 
 
-def test_booking_answers_201_with_code_qr_and_ics_and_masks_personal_data(client, slots):
+def test_booking_answers_201_with_its_code_and_masks_personal_data(client, slots):
     response = book(client, slots[0], n=7)
     assert response.status_code == 201, response.content
     body = response.json()
@@ -112,8 +112,24 @@ def test_booking_answers_201_with_code_qr_and_ics_and_masks_personal_data(client
     assert body["slot"]["id"] == slots[0].pk and body["slot"]["remaining"] == 4
     assert body["id_number"] == "*" * 14 + id_number(7)[-4:]
     assert body["name"] == "张*" and body["phone"] == "138****5678"
-    assert body["qr_svg"].startswith("<svg") and "BEGIN:VCALENDAR" in body["ics"] and body["code"] in body["ics"]
+    assert body["qr_svg"] is None and body["ics"] is None  # drawn only when asked for
     assert id_number(7) not in response.content.decode()
+
+
+@pytest.mark.parametrize("include", ["qr,ics", "ics, qr"])
+def test_a_booking_comes_with_its_qr_code_and_calendar_file_when_asked(client, slots, include):
+    body = client.post(f"/api/v1/bookings?include={include}", payload(slots[0]), content_type="application/json").json()
+    assert body["qr_svg"].startswith("<svg") and "BEGIN:VCALENDAR" in body["ics"] and body["code"] in body["ics"]
+    looked_up = client.get(
+        f"/api/v1/bookings/{body['code']}", {"include": "qr"}, headers={"X-Id-Number": id_number(1)}
+    ).json()
+    assert looked_up["qr_svg"] == body["qr_svg"] and looked_up["ics"] is None
+
+
+def test_an_unknown_include_is_refused_and_nothing_is_booked(client, slots):
+    response = client.post("/api/v1/bookings?include=pdf", payload(slots[0]), content_type="application/json")
+    assert_error(response, 400, "invalid", "include")
+    assert not Booking.objects.exists()
 
 
 def test_personal_data_is_encrypted_at_rest_and_found_by_keyed_hash(client, slots):
@@ -494,7 +510,7 @@ def test_a_new_slot_length_retires_off_grid_slots_but_keeps_their_bookings(clien
 
 def test_the_calendar_file_of_a_cancelled_booking_cancels_the_event(client, slots):
     code = book(client, slots[0], language="en").json()["code"]
-    body = client.delete(f"/api/v1/bookings/{code}", headers={"X-Id-Number": id_number(1)}).json()
+    body = client.delete(f"/api/v1/bookings/{code}?include=ics", headers={"X-Id-Number": id_number(1)}).json()
     assert "METHOD:CANCEL" in body["ics"] and "STATUS:CANCELLED" in body["ics"] and "SEQUENCE:1" in body["ics"]
     start = dt.datetime.fromisoformat(body["slot"]["start"]).astimezone(dt.UTC)
     assert f"DTSTART:{start:%Y%m%dT%H%M%SZ}" in body["ics"]
