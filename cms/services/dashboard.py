@@ -5,9 +5,12 @@ so they always agree.
 """
 
 import csv
+import hashlib
 import io
 from fractions import Fraction
 
+from django.core.cache import cache
+from django.db.models import Count, Max
 from django.utils.html import format_html, format_html_join
 from django.utils.safestring import SafeString
 from django.utils.translation import gettext as _
@@ -18,6 +21,8 @@ from cms.services.standard import guide_from_page
 from guides import metrics
 from guides.enums import GuideStatus
 from guides.schema import Guide
+
+REPORT_KEPT_SECONDS = 24 * 3600  # a report no longer current is never read again; let it go
 
 _RELATIONS = (
     "materials",
@@ -43,8 +48,19 @@ def published_guides() -> list[Guide]:
 
 
 def current_report() -> metrics.Report:
+    """The report over the published catalogue. The home page shows it on every view and building it reads
+    every guide, so it is cached under what it depends on: one aggregate query tells whether a guide was
+    published, unpublished or deleted since (each worker and app server asks the database, not a signal)."""
     names_en = dict(Department.objects.exclude(name_en="").values_list("name", "name_en"))
-    return metrics.report(published_guides(), names_en)
+    state = ServiceGuidePage.objects.live().aggregate(
+        guides=Count("id"), published=Max("last_published_at"), revision=Max("latest_revision_id")
+    )
+    fingerprint = repr((sorted(state.items()), sorted(names_en.items())))
+    key = "metrics-report:" + hashlib.sha256(fingerprint.encode()).hexdigest()
+    if (report := cache.get(key)) is None:
+        report = metrics.report(published_guides(), names_en)
+        cache.set(key, report, REPORT_KEPT_SECONDS)
+    return report
 
 
 def _percent(value: Fraction | None) -> str:

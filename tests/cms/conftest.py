@@ -55,7 +55,8 @@ def _site_language():
 
 @pytest.fixture(autouse=True)
 def _fresh_rate_limits():
-    """Rate-limit counters live in the cache, which outlives a test's rolled-back transaction."""
+    """Rate-limit counters and the metrics report live in the cache, which outlives a test's rolled-back
+    transaction."""
     cache.clear()
 
 

@@ -69,6 +69,18 @@ def test_only_published_guides_in_force_count():
     assert current_report().total.guides == 42
 
 
+def test_the_report_is_built_once_until_the_published_catalogue_changes(django_assert_num_queries):
+    built = current_report()
+    with django_assert_num_queries(2):  # the departments' English names and one aggregate: no guide is read
+        assert current_report().total == built.total
+    page = ServiceGuidePage.objects.get(code="330482-GA-002")
+    page.status = "suspended"
+    page.save_revision().publish()  # a published edit: the item leaves the measured set
+    assert current_report().total.guides == built.total.guides - 1
+    ServiceGuidePage.objects.get(code="330482-GA-001").unpublish()
+    assert current_report().total.guides == built.total.guides - 2
+
+
 def test_api_returns_the_same_figures(client):
     body = client.get("/api/v1/metrics").json()
     figures = {m["key"]: m for m in body["total"]["metrics"]}
