@@ -209,6 +209,31 @@ def _raw_rules(data: Mapping) -> Iterable[tuple[str, str, str]]:
 
 def _rules(g: Guide) -> Iterable[tuple[str, str, str]]:
     """Rules between fields of a well-formed guide."""
+    for rules in (_time_rules, _material_rules, _translation_rules, _fee_rules, _channel_rules, _contact_rules):
+        yield from rules(g)
+
+
+def _translation_rules(g: Guide) -> Iterable[tuple[str, str, str]]:
+    for name in TRANSLATED_LISTS:
+        chinese, english = getattr(g, name), getattr(g, f"{name}_en")
+        if len(english) > len(chinese):
+            yield (
+                f"{name}_en",
+                f"英文条目（{len(english)}条）多于中文条目（{len(chinese)}条）",
+                f"{len(english)} English items for {len(chinese)} Chinese ones",
+            )
+
+
+def _contact_rules(g: Guide) -> Iterable[tuple[str, str, str]]:
+    if HOTLINE not in g.contact.consultation_phones:
+        yield (
+            "contact.consultation_phones",
+            "咨询电话须包含12345政务服务热线",
+            "consultation phones must include the 12345 hotline",
+        )
+
+
+def _time_rules(g: Guide) -> Iterable[tuple[str, str, str]]:
     if g.committed_days > g.statutory_days:
         yield (
             "committed_days",
@@ -230,6 +255,9 @@ def _rules(g: Guide) -> Iterable[tuple[str, str, str]]:
             f"the steps and counted special procedures take {step_days} working days, more than the committed "
             f"limit ({g.committed_days})",
         )
+
+
+def _material_rules(g: Guide) -> Iterable[tuple[str, str, str]]:
     for i, m in enumerate(g.materials):
         if m.from_licence_library and m.source is not MaterialSource.GOVERNMENT:
             yield (
@@ -243,14 +271,9 @@ def _rules(g: Guide) -> Iterable[tuple[str, str, str]]:
                 f"“{m.name}”为免提交材料，无需容缺",
                 f"'{m.name}' comes from the e-licence library, so it cannot be deferred",
             )
-    for name in TRANSLATED_LISTS:
-        chinese, english = getattr(g, name), getattr(g, f"{name}_en")
-        if len(english) > len(chinese):
-            yield (
-                f"{name}_en",
-                f"英文条目（{len(english)}条）多于中文条目（{len(chinese)}条）",
-                f"{len(english)} English items for {len(chinese)} Chinese ones",
-            )
+
+
+def _fee_rules(g: Guide) -> Iterable[tuple[str, str, str]]:
     if g.fees.free and g.fees.items:
         yield ("fees.items", "标为免费却列有收费项目", "marked free but lists fee items")
     if not g.fees.free and not g.fees.items:
@@ -262,6 +285,9 @@ def _rules(g: Guide) -> Iterable[tuple[str, str, str]]:
                 f"收费项目“{fee.name}”须注明收费依据",
                 f"fee item '{fee.name}' must cite its legal basis",
             )
+
+
+def _channel_rules(g: Guide) -> Iterable[tuple[str, str, str]]:
     ch = g.channels
     if ch.visits > 1 and not ch.visits_reason:
         yield (
@@ -286,12 +312,6 @@ def _rules(g: Guide) -> Iterable[tuple[str, str, str]]:
             "channels.express",
             "快递送达与办理结果的送达方式不一致",
             "express delivery disagrees with the result's delivery options",
-        )
-    if HOTLINE not in g.contact.consultation_phones:
-        yield (
-            "contact.consultation_phones",
-            "咨询电话须包含12345政务服务热线",
-            "consultation phones must include the 12345 hotline",
         )
 
 

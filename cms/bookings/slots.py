@@ -74,19 +74,7 @@ def sync_day(page: CentrePage, day: dt.date, hours: CentreHours | None = None) -
     policies = {p.category: p for p in SlotPolicy.objects.filter(centre=page)}
     wanted = wanted_slots(hours, day, settings.slot_minutes, policies)
     result = SyncResult()
-    state_changes: dict[str, list[int]] = {SlotState.OPEN: [], SlotState.RETIRED: [], SlotState.CLOSED: []}
-    capacity_changes: list[tuple[Slot, Wanted]] = []
-    for slot in Slot.objects.filter(centre=page, date=day):
-        want = wanted.pop((slot.category, slot.start), None)
-        if want is None:
-            target = SlotState.RETIRED if _within_hours(hours, slot) else SlotState.CLOSED
-            if slot.state != target:
-                state_changes[target].append(slot.pk)
-            continue
-        if slot.state != SlotState.OPEN:
-            state_changes[SlotState.OPEN].append(slot.pk)
-        if (slot.capacity, slot.end, slot.kind) != (max(want.capacity, slot.booked), want.end, want.kind):
-            capacity_changes.append((slot, want))
+    state_changes, capacity_changes = _differences(Slot.objects.filter(centre=page, date=day), wanted, hours)
     if not wanted and not any(state_changes.values()) and not capacity_changes:
         return result
 
@@ -109,6 +97,30 @@ def sync_day(page: CentrePage, day: dt.date, hours: CentreHours | None = None) -
         result.reopened = state_changes[SlotState.OPEN]
         result.rebook = _move(result.closed, BookingStatus.BOOKED, BookingStatus.REBOOK, Action.REBOOK)
         result.restored = _move(result.reopened, BookingStatus.REBOOK, BookingStatus.BOOKED, Action.RESTORED)
+    _tell_holders(result)
+    return result
+
+
+def _differences(slots, wanted: dict, hours: CentreHours) -> tuple[dict[str, list[int]], list[tuple[Slot, Wanted]]]:
+    """The day's slots against the wanted ones: which change state, which change capacity or shape.
+    Wanted slots that match one are taken out of `wanted`; what is left there is to be created."""
+    state_changes: dict[str, list[int]] = {SlotState.OPEN: [], SlotState.RETIRED: [], SlotState.CLOSED: []}
+    capacity_changes: list[tuple[Slot, Wanted]] = []
+    for slot in slots:
+        want = wanted.pop((slot.category, slot.start), None)
+        if want is None:
+            target = SlotState.RETIRED if _within_hours(hours, slot) else SlotState.CLOSED
+            if slot.state != target:
+                state_changes[target].append(slot.pk)
+            continue
+        if slot.state != SlotState.OPEN:
+            state_changes[SlotState.OPEN].append(slot.pk)
+        if (slot.capacity, slot.end, slot.kind) != (max(want.capacity, slot.booked), want.end, want.kind):
+            capacity_changes.append((slot, want))
+    return state_changes, capacity_changes
+
+
+def _tell_holders(result: SyncResult) -> None:
     if result.rebook or result.restored:
         from cms.bookings.notices import notify_later
 
@@ -116,7 +128,6 @@ def sync_day(page: CentrePage, day: dt.date, hours: CentreHours | None = None) -
             notify_later(booking_id, "rebook")
         for booking_id in result.restored:
             notify_later(booking_id, "restored")
-    return result
 
 
 def _move(slot_ids: list[int], old: str, new: str, action: str) -> list[int]:

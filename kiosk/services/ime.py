@@ -13,7 +13,7 @@ import json
 import logging
 import os
 import threading
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -164,12 +164,35 @@ class PinyinInput:
             return []
         out: list[Candidate] = []
         seen: set[str] = set()
-
-        def add(text: str, consumed: int) -> None:
+        for text, consumed in self._ranked(letters):
             if text not in seen:
                 seen.add(text)
                 out.append(Candidate(text, consumed))
+        return out[:limit]
 
+    def _ranked(self, letters: str) -> Iterator[tuple[str, int]]:
+        """(text, letters consumed), best first; the same text may come more than once."""
+        exact, longer = self._words_spelt(letters)
+        for _, word in sorted(exact):
+            yield word, len(letters)
+        syllable = self.first_syllable(letters)
+        if syllable and syllable == letters:  # one whole syllable: its characters before longer words
+            for ch, _ in self._chars[syllable][:8]:
+                yield ch, len(syllable)
+        if len(letters) >= 2:
+            for word in self._initials.get(letters, [])[:12]:
+                yield word, len(letters)
+            for _, word in sorted(longer)[:12]:
+                yield word, len(letters)
+        if syllable:
+            for ch, _ in self._chars[syllable]:
+                yield ch, len(syllable)
+        else:  # an unfinished syllable ("zh"): the characters of every syllable it could become
+            for ch, _ in sorted(self._chars_of_unfinished(letters), key=lambda c: -c[1]):
+                yield ch, len(letters)
+
+    def _words_spelt(self, letters: str) -> tuple[list, list]:
+        """(frequency, word) of the words spelt exactly `letters`, and of those whose spelling goes on."""
         words = self._words
         start = bisect.bisect_left(words, (letters, -(10**12), ""))
         exact, longer = [], []
@@ -177,26 +200,12 @@ class PinyinInput:
             if not full.startswith(letters):
                 break
             (exact if full == letters else longer).append((negfreq, word))
-        for _, word in sorted(exact):
-            add(word, len(letters))
-        syllable = self.first_syllable(letters)
-        if syllable and syllable == letters:  # one whole syllable: its characters before longer words
-            for ch, _ in self._chars[syllable][:8]:
-                add(ch, len(syllable))
-        if len(letters) >= 2:
-            for word in self._initials.get(letters, [])[:12]:
-                add(word, len(letters))
-            for _, word in sorted(longer)[:12]:
-                add(word, len(letters))
-        if syllable:
-            for ch, _ in self._chars[syllable]:
-                add(ch, len(syllable))
-        else:  # an unfinished syllable ("zh"): the characters of every syllable it could become
-            i = bisect.bisect_left(self._syllables, letters)
-            pool = []
-            while i < len(self._syllables) and self._syllables[i].startswith(letters):
-                pool += self._chars[self._syllables[i]]
-                i += 1
-            for ch, _ in sorted(pool, key=lambda c: -c[1]):
-                add(ch, len(letters))
-        return out[:limit]
+        return exact, longer
+
+    def _chars_of_unfinished(self, letters: str) -> list:
+        i = bisect.bisect_left(self._syllables, letters)
+        pool = []
+        while i < len(self._syllables) and self._syllables[i].startswith(letters):
+            pool += self._chars[self._syllables[i]]
+            i += 1
+        return pool
