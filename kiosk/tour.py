@@ -6,18 +6,18 @@ live when the CMS is reachable, the booking confirmation shows a sample booking,
 into the scratch outbox (and stays there: nothing is sent). With an empty catalogue it syncs first.
 """
 
-import dataclasses
 import datetime as dt
 import logging
 import shutil
 import tempfile
 from pathlib import Path
 
+from kiosk.settings import LANGUAGES
+
 log = logging.getLogger(__name__)
 
 SAMPLE = {"name": "张三", "name_en": "Zhang San", "phone": "13800000000", "company": "平湖示范科技有限公司"}
 SAMPLE_USCC = "91330482MA2B3C4D5Y"
-LANGUAGES = ("zh_Hans", "en")
 SEARCHES = {"zh_Hans": "身份证", "en": "passport"}
 TIMEOUT = 20.0  # seconds a step may wait for the CMS or the index
 
@@ -46,13 +46,14 @@ def _scratch(settings, directory: Path):
         shutil.copytree(
             settings.data_dir / "search-index", directory / "search-index", ignore=shutil.ignore_patterns("*.lock")
         )
-    return dataclasses.replace(
-        settings,
-        data_dir=directory,
-        scanner_dir=directory / "scans",
-        print_command="",
-        idle_timeout=3600.0,
-        fullscreen=False,  # a window of the settings' size (a kiosk's screen: 1920×1080 by default)
+    return settings.model_copy(
+        update={
+            "data_dir": directory,
+            "scanner_dir": directory / "scans",
+            "print_command": "",
+            "idle_timeout": 3600.0,
+            "fullscreen": False,  # a window of the settings' size (a kiosk's screen: 1920×1080 by default)
+        }
     )
 
 

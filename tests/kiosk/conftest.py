@@ -9,7 +9,6 @@ import os
 os.environ["SDL_VIDEODRIVER"] = "offscreen"  # before Kivy is imported, anywhere in this process
 os.environ.setdefault("KIVY_METRICS_DENSITY", "1")
 
-import dataclasses
 import gc
 import shutil
 
@@ -73,19 +72,17 @@ def synced_data(cms, tmp_path_factory):
 
 
 def kiosk_settings(cms, data_dir, **changes) -> Settings:
-    return dataclasses.replace(
-        Settings(
-            cms_url=cms.url,
-            device_token=cms.token,
-            centre="city",
-            data_dir=data_dir,
-            sync_interval=0.5,
-            read_timeout=10.0,
-            width=WIDTH,
-            height=HEIGHT,
-        ),
-        **changes,
-    )
+    defaults = {
+        "cms_url": cms.url,
+        "device_token": cms.token,
+        "centre": "city",
+        "data_dir": data_dir,
+        "sync_interval": 0.5,
+        "read_timeout": 10.0,
+        "width": WIDTH,
+        "height": HEIGHT,
+    }
+    return Settings(**(defaults | changes))
 
 
 @pytest.fixture

@@ -388,9 +388,10 @@ def test_settings_from_file_then_environment(tmp_path):
         ("idle_timeout = 'soon'\n", {}, "idle_timeout"),
         ("cms_url = [\n", {}, "not valid TOML"),
         ("", {"KIOSK_FULLSCREEN": "maybe"}, "KIOSK_FULLSCREEN"),
-        ("", {"KIOSK_CMS_URL": "cms.example"}, "must start with http"),
-        ("", {"KIOSK_LANGUAGE": "fr"}, "language must be one of"),
-        ("", {"KIOSK_IDLE_TIMEOUT": "0"}, "more than 0"),
+        ("", {"KIOSK_CMS_URL": "cms.example"}, "KIOSK_CMS_URL: cms_url = 'cms.example': .*must start with http"),
+        ("", {"KIOSK_LANGUAGE": "fr"}, "KIOSK_LANGUAGE: language = 'fr': Input should be 'zh_Hans' or 'en'"),
+        ("", {"KIOSK_IDLE_TIMEOUT": "0"}, "KIOSK_IDLE_TIMEOUT: idle_timeout = '0': Input should be greater than 0"),
+        ("width = 'wide'\n", {}, "kiosk.toml: width = 'wide'"),
     ],
 )
 def test_settings_errors_name_the_problem(tmp_path, text, environ, complaint):
