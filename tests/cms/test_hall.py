@@ -17,6 +17,7 @@ from cms.hall.enums import TicketStatus
 from cms.hall.models import Counter, HelpRequest, Ticket
 from guides import clock
 from guides.hours import at_local
+from tests.support.api import assert_error
 from tests.support.bookings import future_slots, id_number, open_days
 from tests.support.clock import travel
 
@@ -77,14 +78,6 @@ def window(client, token, action, **body):
         content_type="application/json",
         headers={"Authorization": f"Bearer {token}"},
     )
-
-
-def assert_error(response, status, code, field=None):
-    assert response.status_code == status, response.content
-    body = response.json()["error"]
-    assert body["code"] == code and body["message"]
-    if field:
-        assert field in body["fields"], body
 
 
 # --- tickets -----------------------------------------------------------------------------------------------
