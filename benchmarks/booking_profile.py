@@ -2,8 +2,9 @@
 database with the demo centres and one guide (the production settings, as `booking_bench.py` serves).
 
 The server's CPU per booking is what caps throughput (two cores at ~50 bookings/s is ~40 ms each), so this
-counts CPU in the request, not the network: it prints the mean per booking, then the functions with the most
-cumulative time.
+counts the request's own work, not the network: per booking the mean wall and CPU time, the Python function
+calls and the SQL statements (the last two do not depend on how busy the machine is), then the functions
+with the most cumulative time.
 
     .venv/bin/python benchmarks/booking_profile.py [--bookings 300] [--top 25]
 """
@@ -30,6 +31,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--bookings", type=int, default=300)
     parser.add_argument("--top", type=int, default=25)
+    parser.add_argument("--sql", action="store_true", help="print the SQL of one booking")
     args = parser.parse_args()
 
     data_dir = Path(tempfile.mkdtemp(prefix="onetrip-profile-"))
@@ -53,6 +55,7 @@ def main() -> None:
     import django
 
     django.setup()
+    from django.db import connection
     from django.test import Client
 
     client = Client(SERVER_NAME="localhost", HTTP_HOST="localhost")
@@ -62,8 +65,16 @@ def main() -> None:
         response = client.post("/api/v1/bookings", request["body"], content_type="application/json", **headers)
         assert response.status_code == 201, (response.status_code, response.content[:300])
 
-    for request in requests[:20]:  # warm: imports, caches, the first query plans
+    for request in requests[:19]:  # warm: imports, caches, the first query plans
         book(request)
+    queries = []
+
+    def counted(execute, sql, params, many, context):
+        queries.append(sql)
+        return execute(sql, params, many, context)
+
+    with connection.execute_wrapper(counted):
+        book(requests[19])
     profile = cProfile.Profile()
     started, cpu = time.perf_counter(), time.process_time()
     profile.enable()
@@ -72,7 +83,13 @@ def main() -> None:
     profile.disable()
     wall, cpu = time.perf_counter() - started, time.process_time() - cpu
     each = args.bookings / 1000
-    print(f"{args.bookings} bookings: {wall / each:.1f} ms wall, {cpu / each:.1f} ms CPU each")
+    if args.sql:
+        print("\n".join(f"{n:3} {sql[:150]}" for n, sql in enumerate(queries, 1)))
+    calls = pstats.Stats(profile).total_calls
+    print(
+        f"{args.bookings} bookings: {wall / each:.1f} ms wall, {cpu / each:.1f} ms CPU, "
+        f"{calls / args.bookings:,.0f} Python calls, {len(queries)} SQL statements each"
+    )
     stats = pstats.Stats(profile)
     # Our own functions first (where a change can cut), then everything.
     stats.sort_stats("cumulative").print_stats(str(REPO / "cms"), args.top)
