@@ -32,3 +32,12 @@ class LookupForm(forms.Form):
 
 class RescheduleForm(forms.Form):
     slot = forms.IntegerField(widget=forms.HiddenInput)
+
+
+class SignedInBookForm(forms.Form):
+    """The booking form of a signed-in person: who they are comes from the identity provider, nothing typed."""
+
+    email = PersonalFields.base_fields["email"]
+    slot = forms.IntegerField(widget=forms.HiddenInput)
+    guide = forms.CharField(widget=forms.HiddenInput)
+    form_key = forms.CharField(widget=forms.HiddenInput, max_length=100)

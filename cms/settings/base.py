@@ -6,6 +6,8 @@ from pathlib import Path
 import dj_database_url
 from csp.constants import NONCE, NONE, SELF, UNSAFE_INLINE
 
+from cms.identity.signing_key import local_signing_key
+
 BASE_DIR = Path(__file__).resolve().parents[2]
 DATA_DIR = Path(os.environ.get("DATA_DIR", BASE_DIR / "var")).resolve()
 # SQLite, media, the search index, keys and uploaded files live here, for this service's user alone: all it
@@ -31,6 +33,8 @@ INSTALLED_APPS = [
     "cms.search",
     "cms.changes",
     "cms.hall",
+    "cms.identity",
+    "oauth2_provider",  # the demo identity provider (cms/identity/provider.py), mounted only without OIDC_ISSUER
     "wagtail.contrib.forms",
     "wagtail.contrib.redirects",
     "wagtail.contrib.settings",
@@ -236,3 +240,34 @@ LOGGING = {
     "root": {"handlers": ["console"], "level": "INFO"},
     "loggers": {"django_tasks": {"level": "WARNING"}},
 }
+
+# Sign-in (cms/identity, README "Sign-in and SMS"): a real-name OpenID Connect provider named by the environment.
+# Unset OIDC_ISSUER, the demo provider under /idp/ stands in for it (its demo citizens and company come with
+# `load_demo`); the client code is the same either way.
+OIDC_ISSUER = os.environ.get("OIDC_ISSUER", "").rstrip("/")
+LOCAL_IDENTITY_PROVIDER = not OIDC_ISSUER
+OIDC_CLIENT_ID = os.environ.get("OIDC_CLIENT_ID", "onetrip")
+OIDC_CLIENT_SECRET = os.environ.get("OIDC_CLIENT_SECRET", "")  # the demo provider's: derived from the data key
+OIDC_SCOPES = os.environ.get("OIDC_SCOPES", "openid profile phone")
+# Which claims carry what: providers name their real-name claims differently.
+OIDC_CLAIMS = {
+    "name": os.environ.get("OIDC_CLAIM_NAME", "name"),
+    "phone": os.environ.get("OIDC_CLAIM_PHONE", "phone_number"),
+    "id_number": os.environ.get("OIDC_CLAIM_ID_NUMBER", "id_number"),
+    "uscc": os.environ.get("OIDC_CLAIM_USCC", "uscc"),
+    "loa": os.environ.get("OIDC_CLAIM_LOA", "loa"),
+}
+OIDC_MIN_LOA = int(os.environ.get("OIDC_MIN_LOA", "2"))  # a lower level of assurance is not a real-name identity
+OAUTH2_PROVIDER = {
+    "OIDC_ENABLED": True,
+    "PKCE_REQUIRED": True,
+    "OAUTH2_VALIDATOR_CLASS": "cms.identity.provider.DemoClaims",
+    "SCOPES": {"openid": "OpenID Connect", "profile": "name and ID number", "phone": "phone number"},
+    "ACCESS_TOKEN_EXPIRE_SECONDS": 300,
+}
+if LOCAL_IDENTITY_PROVIDER:
+    OAUTH2_PROVIDER["OIDC_RSA_PRIVATE_KEY"] = local_signing_key(DATA_DIR)
+# Typed ID numbers need the phone confirmed by a one-time code (a *claimed* identity, cms/identity/proof.py).
+# Off until every channel sends codes (the kiosk's typed-ID flow does not yet): typed bookings then count on the
+# ID number as before.
+PHONE_CODES = os.environ.get("PHONE_CODES") == "1"

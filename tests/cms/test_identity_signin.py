@@ -1,0 +1,84 @@
+"""Sign-in through a real OpenID Connect provider, end to end over real HTTP: gunicorn serving the site and the
+demo identity provider (cms/identity/provider.py), a requests session as the citizen's browser. Sign in, book
+without typing who you are, see the booking in 我的预约, sign out."""
+
+import html
+import re
+
+import pytest
+import requests
+
+from tests.support.bookings import future_slots
+from tests.support.servers import gunicorn
+
+pytestmark = pytest.mark.django_db
+
+GUIDE = "330482-GA-001"
+PASSWORD = "demo-Pinghu-2026"  # noqa: S105 — the demo provider's, cms/identity/demo.py
+
+
+@pytest.fixture(scope="module")
+def site(database_url, tmp_path_factory):
+    with gunicorn(database_url, tmp_path_factory.mktemp("identity-site"), workers=2) as url:
+        yield url
+
+
+def hidden(page: str, name: str) -> str:
+    return html.unescape(re.search(rf'name="{name}" value="([^"]*)"', page).group(1))
+
+
+def sign_in(browser: requests.Session, site: str, account: str, start: str = "/my/bookings/") -> requests.Response:
+    """From a page that needs sign-in, through the provider's login form, back to that page."""
+    login = browser.get(f"{site}{start}", timeout=30)
+    assert "/idp/login/" in login.url and login.status_code == 200
+    form = {
+        "csrfmiddlewaretoken": hidden(login.text, "csrfmiddlewaretoken"),
+        "username": account,
+        "password": PASSWORD,
+        "next": hidden(login.text, "next"),
+    }
+    return browser.post(login.url, data=form, headers={"Referer": login.url}, timeout=30)
+
+
+def test_sign_in_book_see_it_in_my_bookings_and_sign_out(site):
+    slot = future_slots("city", "公安服务")[0]
+    browser = requests.Session()
+
+    mine = sign_in(browser, site, "idp-zhangming")
+    assert mine.status_code == 200 and mine.url == f"{site}/my/bookings/", (mine.url, mine.text[:3000])
+    assert "张明" in mine.text and 'action="/my/bookings/' not in mine.text  # signed in, no bookings yet
+    # the session cookie is a browser-session cookie: it ends when the browser closes
+    assert all(cookie.expires is None for cookie in browser.cookies if cookie.name == "sessionid")
+
+    form = browser.get(f"{site}/booking/", params={"guide": GUIDE, "centre": "city", "date": slot.date}, timeout=30)
+    assert 'name="id_number"' not in form.text and 'name="phone"' not in form.text  # nothing typed
+    booked = browser.post(
+        f"{site}/booking/",
+        data={
+            "csrfmiddlewaretoken": hidden(form.text, "csrfmiddlewaretoken"),
+            "guide": GUIDE,
+            "form_key": hidden(form.text, "form_key"),
+            "slot": slot.pk,
+            "email": "",
+        },
+        timeout=30,
+    )
+    assert booked.status_code == 200 and "/booking/done/" in booked.url, booked.text[:2000]
+    code = booked.url.rstrip("/").rsplit("/", 1)[-1]
+
+    mine = browser.get(f"{site}/my/bookings/", timeout=30)
+    assert code in mine.text and "unverified" not in mine.text and "未核验" not in mine.text
+
+    out = browser.post(
+        f"{site}/identity/sign-out/",
+        data={"csrfmiddlewaretoken": hidden(mine.text, "csrfmiddlewaretoken")},
+        timeout=30,
+    )
+    assert out.status_code == 200 and out.url == f"{site}/"
+    again = browser.get(f"{site}/my/bookings/", timeout=30)
+    assert "/idp/login/" in again.url and code not in again.text  # signed out of the site and the provider
+
+
+def test_an_account_without_real_name_verification_is_refused(site):
+    refused = sign_in(requests.Session(), site, "idp-wangfang")
+    assert refused.status_code == 403 and "未完成实名认证" in refused.text
