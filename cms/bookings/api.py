@@ -18,6 +18,7 @@ from cms.core.etag import etag
 from cms.core.idempotency import HEADER, REPLAYED_HEADER, Idempotency
 from cms.devices.access import WriteAccess
 from cms.devices.auth import DeviceTokenAuth, api_caller
+from cms.identity import codes
 from cms.personal.masking import mask_name, mask_phone
 from guides import applicants
 from guides.enums import WindowCategory
@@ -84,6 +85,9 @@ class BookingIn(Schema):
     id_number: str = Field(..., description="citizen ID number or unified social credit code")
     email: str = Field("", description="for the confirmation, reminder and change notices")
     language: str = Field("zh-hans", description="zh-hans or en: the notices' language")
+    phone_code: str = Field(
+        "", description="the code `POST /api/v1/phone-codes` texted to `phone`: a typed ID number's claim"
+    )
 
 
 class GuideRef(Schema):
@@ -181,7 +185,7 @@ def create_booking(request, payload: BookingIn, response: HttpResponse):
     with `Idempotent-Replayed: true`); kiosks send their device token, the website its CSRF token.
     Rate-limited per caller and per ID number, and throttled while a new day's slots open (429 with
     `Retry-After`)."""
-    caller = api_caller(request, payload.id_number)
+    caller = codes.confirmed(api_caller(request, payload.id_number), payload.phone, payload.phone_code)
     idempotency = Idempotency.of(caller, request.headers.get(HEADER), payload.dict())
     applicant = applicants.applicant(payload.name, payload.id_number, payload.phone, payload.email)
     booking, replayed = services.book(

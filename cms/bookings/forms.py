@@ -17,6 +17,12 @@ class PersonalFields(forms.Form):
 
 
 class BookForm(PersonalFields):
+    phone_code = forms.CharField(
+        label=_("Text-message code (press “Send code” to get one)"),
+        max_length=10,
+        required=False,
+        widget=forms.TextInput(attrs={"autocomplete": "one-time-code", "inputmode": "numeric"}),
+    )
     slot = forms.IntegerField(widget=forms.HiddenInput)
     guide = forms.CharField(widget=forms.HiddenInput)
     # One per rendered form: a second submit of the same form (double click, back button) is a replay.

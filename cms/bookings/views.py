@@ -25,6 +25,7 @@ from cms.core.caller import Caller
 from cms.core.enums import Channel, Language
 from cms.core.errors import limit_page
 from cms.core.idempotency import Idempotency
+from cms.identity import codes
 from cms.identity.session import signed_in
 from cms.personal.masking import mask_name, mask_phone
 from cms.services.models import ServiceGuidePage
@@ -122,7 +123,10 @@ def _book_page(request):
         form = form_class(request.POST)
         slot = _posted_slot(request)
         centre, day = (slot.centre, slot.date) if slot else (None, None)
-        if form.is_valid():
+        if "send_code" in request.POST and identity is None:
+            if _send_code(request, form):  # sent: the form again as filled, without other fields' errors yet
+                form = form_class(initial=request.POST.dict())
+        elif form.is_valid():
             booking = _book(request, guide, form, identity)
             if booking is not None:
                 _remember(request, booking.code)
@@ -152,8 +156,24 @@ def _book_page(request):
         "slots": slots,
         "form": form,
         "identity": identity,
+        "chosen": (form.data or form.initial).get("slot"),
     }
     return render(request, "bookings/book.html", context, status=400 if form.errors else 200)
+
+
+def _send_code(request, form) -> bool:
+    """Text a code to the phone on the form (a limit: raise it, the 429 page); whether it was sent."""
+    try:
+        minutes = codes.send(request.POST.get("phone", ""), _caller(request))
+    except Refusal as refusal:
+        if refusal.status == 429:
+            raise
+        form.errors.clear()  # only why no code was sent
+        _put_on_form(form, refusal)
+        return False
+    sent = _("A code was sent to the phone; it is valid for %(minutes)d minutes.") % {"minutes": minutes}
+    messages.info(request, sent)
+    return True
 
 
 def _book(request, guide: ServiceGuidePage, form, identity=None) -> Booking | None:
@@ -167,6 +187,8 @@ def _book(request, guide: ServiceGuidePage, form, identity=None) -> Booking | No
     language = _language(request)  # the page's: its mails speak the language it was booked in
     caller = _signed_in_caller(request, identity) if identity else _caller(request, data["id_number"])
     try:
+        if identity is None:
+            caller = codes.confirmed(caller, data["phone"], data.get("phone_code", ""))
         idempotency = Idempotency.of(caller, data["form_key"], payload)
         applicant = applicants.applicant(data["name"], data["id_number"], data["phone"], data["email"])
         booking, _ = services.book(data["slot"], guide.code, applicant, caller, language, idempotency)

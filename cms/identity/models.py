@@ -58,3 +58,19 @@ class BookingHolder(models.Model):
     @property
     def verified(self) -> bool:
         return self.proof == Proof.PROVEN
+
+
+class PhoneCode(models.Model):
+    """A one-time code sent to a phone: only its keyed hash is kept, with the phone's, for a few minutes."""
+
+    phone_key = models.CharField(max_length=64, db_index=True)
+    code_hash = models.CharField(max_length=64)
+    created_at = models.DateTimeField()
+    expires_at = models.DateTimeField(db_index=True)
+    attempts = models.PositiveSmallIntegerField(default=0)
+
+    class Meta:
+        verbose_name = "短信验证码 phone code"
+
+    def __str__(self) -> str:
+        return f"code for {self.phone_key[:8]}… until {self.expires_at:%H:%M}"

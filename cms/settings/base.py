@@ -271,3 +271,22 @@ if LOCAL_IDENTITY_PROVIDER:
 # Off until every channel sends codes (the kiosk's typed-ID flow does not yet): typed bookings then count on the
 # ID number as before.
 PHONE_CODES = os.environ.get("PHONE_CODES") == "1"
+# One-time codes by text message (cms/identity/codes.py, sms.py): a file per message under DATA_DIR/sms unless
+# SMS_BACKEND=tencent (Tencent Cloud SMS; its keys, app, signature and template from the environment).
+if os.environ.get("SMS_BACKEND") == "tencent":
+    SMS_BACKEND = "cms.identity.sms.TencentCloudBackend"
+    SMS_OPTIONS = {
+        "secret_id": os.environ.get("TENCENTCLOUD_SECRET_ID", ""),
+        "secret_key": os.environ.get("TENCENTCLOUD_SECRET_KEY", ""),
+        "app_id": os.environ.get("SMS_APP_ID", ""),
+        "sign_name": os.environ.get("SMS_SIGN_NAME", ""),
+        "template_id": os.environ.get("SMS_TEMPLATE_ID", ""),
+        "region": os.environ.get("SMS_REGION", "ap-guangzhou"),
+    }
+else:
+    SMS_BACKEND = "cms.identity.sms.FileBackend"
+    SMS_OPTIONS = {"path": str(DATA_DIR / "sms")}
+# A code: valid `minutes`, `attempts` wrong tries; sends per phone (`id_number` dimension), per address, per kiosk
+# and day in API_RATE_LIMITS["phone_code"]; at least `spacing` seconds between two sends to one phone.
+PHONE_CODE = {"minutes": 5, "attempts": 5, "spacing": 60}
+API_RATE_LIMITS["phone_code"] = {"ip": (20, 86400), "device": (300, 86400), "id_number": (5, 86400)}

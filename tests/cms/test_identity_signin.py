@@ -8,13 +8,13 @@ import re
 import pytest
 import requests
 
+from cms.identity.demo import DEMO_PASSWORD as PASSWORD
 from tests.support.bookings import future_slots
 from tests.support.servers import gunicorn
 
 pytestmark = pytest.mark.django_db
 
 GUIDE = "330482-GA-001"
-PASSWORD = "demo-Pinghu-2026"  # noqa: S105 — the demo provider's, cms/identity/demo.py
 
 
 @pytest.fixture(scope="module")
