@@ -3,6 +3,7 @@ demo identity provider (cms/identity/provider.py), a requests session as the cit
 without typing who you are, see the booking in 我的预约, sign out."""
 
 import html
+import json
 import re
 
 import pytest
@@ -18,9 +19,18 @@ GUIDE = "330482-GA-001"
 
 
 @pytest.fixture(scope="module")
-def site(database_url, tmp_path_factory):
-    with gunicorn(database_url, tmp_path_factory.mktemp("identity-site"), workers=2) as url:
-        yield url
+def served(database_url, tmp_path_factory):
+    """The site, with typed ID numbers needing a texted code (PHONE_CODES=1); texts are files in its DATA_DIR."""
+    data_dir = tmp_path_factory.mktemp("identity-site")
+    with pytest.MonkeyPatch.context() as env:
+        env.setenv("PHONE_CODES", "1")
+        with gunicorn(database_url, data_dir, workers=2) as url:
+            yield url, data_dir
+
+
+@pytest.fixture
+def site(served):
+    return served[0]
 
 
 def hidden(page: str, name: str) -> str:
@@ -82,3 +92,41 @@ def test_sign_in_book_see_it_in_my_bookings_and_sign_out(site):
 def test_an_account_without_real_name_verification_is_refused(site):
     refused = sign_in(requests.Session(), site, "idp-wangfang")
     assert refused.status_code == 403 and "未完成实名认证" in refused.text
+
+
+def test_a_booking_typed_in_my_name_shows_unverified_in_my_bookings_and_i_cancel_it(served):
+    site, data_dir = served
+    slot = future_slots("city", "公安服务")[1]
+    stranger = requests.Session()
+    page = {"guide": GUIDE, "centre": "city", "date": slot.date}
+    form = stranger.get(f"{site}/booking/", params=page, timeout=30)
+    filled = {
+        "csrfmiddlewaretoken": hidden(form.text, "csrfmiddlewaretoken"),
+        "guide": GUIDE,
+        "form_key": hidden(form.text, "form_key"),
+        "slot": slot.pk,
+        "name": "张明",
+        "id_number": "330482198503120127",  # 张明's, typed by someone else
+        "phone": "13900000077",  # the stranger's own phone
+        "email": "",
+    }
+    sent = stranger.post(f"{site}/booking/", data={**filled, "send_code": "1"}, timeout=30)
+    assert sent.status_code == 200 and "验证码已发送" in sent.text
+    (text,) = (json.loads(p.read_text()) for p in (data_dir / "sms").glob("*.json"))
+    assert text["phone"] == "13900000077"
+    booked = stranger.post(f"{site}/booking/", data={**filled, "phone_code": text["code"]}, timeout=30)
+    assert "/booking/done/" in booked.url, booked.text[:2000]
+    code = booked.url.rstrip("/").rsplit("/", 1)[-1]
+
+    me = requests.Session()
+    mine = sign_in(me, site, "idp-zhangming")
+    row = re.search(rf"<tr>\s*<td>{code}</td>.*?</tr>", mine.text, re.S)
+    assert row and "未核验" in row.group(0)
+    cancelled = me.post(
+        f"{site}/my/bookings/{code}/cancel/",
+        data={"csrfmiddlewaretoken": hidden(mine.text, "csrfmiddlewaretoken")},
+        timeout=30,
+    )
+    assert cancelled.url == f"{site}/my/bookings/" and "预约已取消" in cancelled.text
+    row = re.search(rf"<tr>\s*<td>{code}</td>.*?</tr>", cancelled.text, re.S)
+    assert row and "已取消" in row.group(0) and "/cancel/" not in row.group(0)
