@@ -362,7 +362,8 @@ def _check_changeable(booking: Booking, now: dt.datetime, conf: BookingSettings)
         )
 
 
-def cancel(booking: Booking, caller: Caller, now: dt.datetime | None = None) -> Booking:
+def cancel(booking: Booking, caller: Caller, now: dt.datetime | None = None, reason: str = "") -> Booking:
+    """Cancel a live booking, up to the cut-off; `reason` (staff cancelling) goes into its history."""
     now = now or clock.now()
     limits.check("booking", caller, id_number=counted_as(booking))
     conf = BookingSettings.load()
@@ -373,7 +374,7 @@ def cancel(booking: Booking, caller: Caller, now: dt.datetime | None = None) -> 
         booking.status = BookingStatus.CANCELLED
         booking.sequence += 1
         booking.save(update_fields=["status", "sequence", "updated_at"])
-        BookingEvent.objects.create(booking=booking, action=Action.CANCELLED, by=caller.label)
+        BookingEvent.objects.create(booking=booking, action=Action.CANCELLED, by=caller.label, detail=reason[:255])
         notify_later(booking.pk, "cancelled")
     return booking
 

@@ -74,3 +74,27 @@ class PhoneCode(models.Model):
 
     def __str__(self) -> str:
         return f"code for {self.phone_key[:8]}… until {self.expires_at:%H:%M}"
+
+
+class StaffAccess(models.Model):
+    """Who of the staff read or changed whose personal data, when and why (PIPL: a log of access)."""
+
+    LOOK_UP, LIFT_BAR, CANCEL = "look_up", "lift_bar", "cancel"
+    ACTIONS = [(LOOK_UP, "查询 look-up"), (LIFT_BAR, "解除限制 lift bar"), (CANCEL, "取消预约 cancel")]
+
+    at = models.DateTimeField("时间 when", db_index=True)
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
+    username = models.CharField("工作人员 staff", max_length=150)
+    subject_key = models.CharField(max_length=64, db_index=True)  # keyed hash of the ID number looked up
+    subject_masked = models.CharField("证件号 ID number", max_length=20)
+    action = models.CharField("操作 action", max_length=10, choices=ACTIONS)
+    reason = models.CharField("事由 reason", max_length=255)
+    detail = models.CharField("内容 detail", max_length=255, blank=True)
+
+    class Meta:
+        ordering = ["-at", "-pk"]
+        verbose_name = "个人信息访问记录 staff access"
+        verbose_name_plural = "个人信息访问记录 staff access log"
+
+    def __str__(self) -> str:
+        return f"{self.username} {self.action} {self.subject_masked} {self.at:%Y-%m-%d %H:%M}"
