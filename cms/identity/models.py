@@ -98,3 +98,18 @@ class StaffAccess(models.Model):
 
     def __str__(self) -> str:
         return f"{self.username} {self.action} {self.subject_masked} {self.at:%Y-%m-%d %H:%M}"
+
+
+class Consent(models.Model):
+    """A signed-in person's consent to the personal-information notice (PIPL), by version of the notice."""
+
+    key = models.CharField(max_length=64, db_index=True)  # keyed hash of the ID number or credit code
+    version = models.CharField(max_length=20)
+    at = models.DateTimeField()
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["key", "version"], name="one_consent_per_notice")]
+        verbose_name = "个人信息同意 consent"
+
+    def __str__(self) -> str:
+        return f"{self.key[:8]}… {self.version}"

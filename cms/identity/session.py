@@ -12,6 +12,7 @@ from cms.personal.keys import fernet, keyed_hash
 from guides.applicants import ApplicantKind
 
 SESSION_KEY = "onetrip_identity"
+PENDING_KEY = "onetrip_identity_pending"  # signed in at the provider, consent to the notice not yet given
 
 
 @dataclass(frozen=True)
@@ -36,14 +37,28 @@ class Identity:
         return self.kind == ApplicantKind.COMPANY
 
 
+def _sealed(identity: Identity) -> str:
+    return fernet().encrypt(json.dumps(asdict(identity)).encode()).decode()
+
+
 def sign_in(request, identity: Identity) -> None:
     """A new session (no fixation) holding the identity."""
+    request.session.pop(PENDING_KEY, None)
     request.session.cycle_key()
-    request.session[SESSION_KEY] = fernet().encrypt(json.dumps(asdict(identity)).encode()).decode()
+    request.session[SESSION_KEY] = _sealed(identity)
 
 
-def signed_in(request) -> Identity | None:
-    token = getattr(request, "session", {}).get(SESSION_KEY)
+def hold(request, identity: Identity) -> None:
+    """Keep a provider's answer until the person consents to the notice (not signed in meanwhile)."""
+    request.session[PENDING_KEY] = _sealed(identity)
+
+
+def held(request) -> Identity | None:
+    return signed_in(request, PENDING_KEY)
+
+
+def signed_in(request, key: str = SESSION_KEY) -> Identity | None:
+    token = getattr(request, "session", {}).get(key)
     if not token:
         return None
     try:

@@ -8,4 +8,6 @@ urlpatterns = [
     path("sign-in/", never_cache(views.sign_in), name="sign_in"),
     path("callback/", never_cache(views.callback), name="callback"),
     path("sign-out/", never_cache(views.sign_out), name="sign_out"),
+    path("consent/", never_cache(views.consent), name="consent"),
+    path("my-data.json", never_cache(views.my_data), name="my_data"),
 ]

@@ -4,17 +4,19 @@
 import logging
 
 from authlib.integrations.base_client import OAuthError
+from django.conf import settings
 from django.contrib.auth import logout
+from django.http import JsonResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import translation
 from django.utils.http import url_has_allowed_host_and_scheme
-from django.views.decorators.http import require_GET, require_POST
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 from requests import RequestException
 
-from cms.identity import oidc
+from cms.identity import oidc, privacy
+from cms.identity.session import held, hold, signed_in
 from cms.identity.session import sign_in as keep
-from cms.identity.session import signed_in
 from guides.refusal import Refusal
 
 logger = logging.getLogger(__name__)
@@ -66,9 +68,40 @@ def callback(request):
     except RequestException as error:
         logger.warning("identity provider unreachable: %s", error.__class__.__name__)
         return _refused(request, UNREACHABLE, 503)
-    target = request.session.pop(NEXT_KEY, "/my/bookings/")
+    if not privacy.has_consented(identity):
+        hold(request, identity)
+        return redirect("identity:consent")
     keep(request, identity)
-    return redirect(target)
+    return redirect(request.session.pop(NEXT_KEY, "/my/bookings/"))
+
+
+@require_http_methods(["GET", "POST"])
+def consent(request):
+    """The personal-information notice at first sign-in: what is collected, why, for how long; agree or leave."""
+    identity = held(request)
+    if identity is None:
+        return redirect("identity:sign_in")
+    if request.method == "POST":
+        if request.POST.get("agree") != "yes":
+            logout(request)
+            return redirect("/")
+        privacy.consent(identity)
+        target = request.session.pop(NEXT_KEY, "/my/bookings/")
+        keep(request, identity)
+        return redirect(target)
+    context = {"name": identity.name, "booking_days": settings.RETENTION["booking_days"]}
+    return render(request, "identity/consent.html", context)
+
+
+@require_GET
+def my_data(request):
+    """What is held about the signed-in person, as a JSON download."""
+    identity = signed_in(request)
+    if identity is None:
+        return redirect(f"{reverse('identity:sign_in')}?next={reverse('identity:my_data')}")
+    response = JsonResponse(privacy.held_about(identity), json_dumps_params={"ensure_ascii": False, "indent": 2})
+    response["Content-Disposition"] = 'attachment; filename="onetrip-my-data.json"'
+    return response
 
 
 @require_POST

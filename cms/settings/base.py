@@ -290,3 +290,6 @@ else:
 # and day in API_RATE_LIMITS["phone_code"]; at least `spacing` seconds between two sends to one phone.
 PHONE_CODE = {"minutes": 5, "attempts": 5, "spacing": 60}
 API_RATE_LIMITS["phone_code"] = {"ip": (20, 86400), "device": (300, 86400), "id_number": (5, 86400)}
+# Personal data kept only so long (cms/identity/privacy.py, run by the periodic jobs): a booking's name, phone,
+# e-mail and ID number, days after its visit.
+RETENTION = {"booking_days": 180}

@@ -47,7 +47,12 @@ def sign_in(browser: requests.Session, site: str, account: str, start: str = "/m
         "password": PASSWORD,
         "next": hidden(login.text, "next"),
     }
-    return browser.post(login.url, data=form, headers={"Referer": login.url}, timeout=30)
+    answer = browser.post(login.url, data=form, headers={"Referer": login.url}, timeout=30)
+    if answer.url.endswith("/identity/consent/"):  # the first sign-in: the personal-information notice
+        assert "个人信息" in answer.text and "180" in answer.text
+        agree = {"csrfmiddlewaretoken": hidden(answer.text, "csrfmiddlewaretoken"), "agree": "yes"}
+        answer = browser.post(answer.url, data=agree, timeout=30)
+    return answer
 
 
 def test_sign_in_book_see_it_in_my_bookings_and_sign_out(site):
@@ -130,3 +135,38 @@ def test_a_booking_typed_in_my_name_shows_unverified_in_my_bookings_and_i_cancel
     assert cancelled.url == f"{site}/my/bookings/" and "预约已取消" in cancelled.text
     row = re.search(rf"<tr>\s*<td>{code}</td>.*?</tr>", cancelled.text, re.S)
     assert row and "已取消" in row.group(0) and "/cancel/" not in row.group(0)
+
+
+def test_the_notice_comes_at_first_sign_in_and_declining_signs_nobody_in(site):
+    browser = requests.Session()
+    login = browser.get(f"{site}/my/bookings/", timeout=30)
+    form = {
+        "csrfmiddlewaretoken": hidden(login.text, "csrfmiddlewaretoken"),
+        "username": "idp-lihua",
+        "password": PASSWORD,
+        "next": hidden(login.text, "next"),
+    }
+    notice = browser.post(login.url, data=form, timeout=30)
+    assert notice.url == f"{site}/identity/consent/" and "李华" in notice.text
+    assert browser.get(f"{site}/identity/my-data.json", timeout=30).url == notice.url  # not in until agreed
+    declined = browser.post(
+        notice.url, data={"csrfmiddlewaretoken": hidden(notice.text, "csrfmiddlewaretoken"), "agree": "no"}, timeout=30
+    )
+    assert declined.url == f"{site}/"
+    assert "/idp/login/" in browser.get(f"{site}/my/bookings/", timeout=30).url
+
+    agreed = sign_in(requests.Session(), site, "idp-lihua")  # agrees this time
+    assert agreed.url == f"{site}/my/bookings/"
+    again = sign_in(requests.Session(), site, "idp-lihua")  # once agreed, never asked again
+    assert again.url == f"{site}/my/bookings/"
+
+
+def test_a_signed_in_person_downloads_what_is_held_about_them(site):
+    browser = requests.Session()
+    sign_in(browser, site, "idp-pinghu-tech")  # a company, by its credit code
+    data = browser.get(f"{site}/identity/my-data.json", timeout=30)
+    assert data.headers["Content-Type"] == "application/json"
+    assert "attachment" in data.headers["Content-Disposition"]
+    held = data.json()
+    assert held["identity"]["identifier"] == "91330482MA2B3C4D5Y" and held["identity"]["kind"] == "company"
+    assert held["consents"] and held["bookings"] == [] and held["applications"] == []
