@@ -45,9 +45,10 @@ def load() -> list[str]:
     app.save()
     users = get_user_model()
     for username, kind, name, identifier, phone, loa in ACCOUNTS:
-        user = users.objects.filter(username=f"idp-{username}").first()
-        if user is None:
-            user = users.objects.create_user(f"idp-{username}", password=DEMO_PASSWORD)
+        user = users.objects.filter(username=f"idp-{username}").first() or users(username=f"idp-{username}")
+        if not user.check_password(DEMO_PASSWORD):  # new, or hashed by a hasher this server lacks
+            user.set_password(DEMO_PASSWORD)
+            user.save()
         DemoAccount.objects.update_or_create(
             user=user, defaults={"kind": kind, "name": name, "identifier": identifier, "phone": phone, "loa": loa}
         )

@@ -267,6 +267,8 @@ OAUTH2_PROVIDER = {
 }
 if LOCAL_IDENTITY_PROVIDER:
     OAUTH2_PROVIDER["OIDC_RSA_PRIVATE_KEY"] = local_signing_key(DATA_DIR)
+else:  # sign-out is a form whose answer redirects to the provider's end-session endpoint
+    CONTENT_SECURITY_POLICY["DIRECTIVES"]["form-action"].append("/".join(OIDC_ISSUER.split("/")[:3]))
 # Typed ID numbers need the phone confirmed by a one-time code (a *claimed* identity, cms/identity/proof.py).
 # Off until every channel sends codes (the kiosk's typed-ID flow does not yet): typed bookings then count on the
 # ID number as before.
