@@ -116,6 +116,10 @@ class BookingOut(Schema):
     checked_in_at: dt.datetime | None
     qr_svg: str = Field(description="the booking code as an inline SVG QR code")
     ics: str = Field(description="the booking as an iCalendar file")
+    proof: str = Field(
+        description="proven (signed in, or the ID card read); claimed or typed (a typed ID number, unverified: "
+        "the card is read at check-in)"
+    )
 
 
 class RescheduleIn(Schema):
@@ -148,6 +152,7 @@ def booking_body(booking: Booking) -> dict:
         "checked_in_at": booking.checked_in_at.astimezone(TZ).isoformat() if booking.checked_in_at else None,
         "qr_svg": qr_svg(booking.code),
         "ics": booking_ics(booking),
+        "proof": booking.holder.proof,
     }
 
 

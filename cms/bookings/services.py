@@ -454,6 +454,17 @@ def check_in(code: str, caller: Caller, now: dt.datetime | None = None, enforce_
                 f"this booking cannot be checked in: its status is “{status_in(booking, 'en')}”",
             )
         slot = booking.slot
+        if (
+            at_kiosk
+            and not caller.proven
+            and BookingHolder.objects.filter(booking=booking, proof=Proof.CLAIMED).exists()
+        ):
+            raise Refusal(
+                409,
+                "card_needed",
+                "该预约未经实名核验，请在读卡器上刷本人身份证签到，或到窗口签到",
+                "this booking is unverified: check in with your ID card on the reader, or at a window",
+            )
         if at_kiosk and caller.device.centre_id != slot.centre_id:
             raise Refusal(
                 409,

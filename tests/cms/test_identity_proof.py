@@ -229,3 +229,31 @@ def test_sends_are_capped_per_address(channel, settings, codes_required):
 def test_a_landline_gets_no_code(channel, slots):
     refused = channel.send_code("0573-85012345", slots[0])  # from the filled form, its time chosen
     assert refused.status == 400 and re.search("手机号|mobile", refused.text)
+
+
+def test_a_claimed_booking_is_unverified_until_the_named_card_is_read_at_check_in(client, kiosk, slots, codes_required):
+    api = Api(client, "203.0.113.11")
+    api.send_code(ATTACKER_PHONE)
+    made = client.post(
+        "/api/v1/bookings",
+        {
+            "slot": slots[0].pk,
+            "guide": GUIDE,
+            "name": "某人",
+            "phone": ATTACKER_PHONE,
+            "id_number": id_number(12),
+            "phone_code": last_code(codes_required, ATTACKER_PHONE),
+        },
+        content_type="application/json",
+    )
+    assert made.status_code == 201 and made.json()["proof"] == "claimed"
+    code = made.json()["code"]
+    url, auth = f"/api/v1/bookings/{code}/check-in", {"Authorization": f"Bearer {kiosk}"}
+    with travel(slots[0].start - dt.timedelta(minutes=20)):
+        refused = client.post(url, headers=auth)
+        assert refused.status_code == 409 and refused.json()["error"]["code"] == "card_needed"
+        someone_else = {**auth, "X-Id-Number": id_number(13), "X-Id-Number-Source": "card"}
+        assert client.post(url, headers=someone_else).status_code == 404
+        named = {**auth, "X-Id-Number": id_number(12), "X-Id-Number-Source": "card"}
+        checked = client.post(url, headers=named)
+        assert checked.status_code == 200 and checked.json()["booking"]["status"] == "checked_in"
