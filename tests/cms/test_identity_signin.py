@@ -79,6 +79,7 @@ def test_sign_in_book_see_it_in_my_bookings_and_sign_out(site):
         timeout=30,
     )
     assert booked.status_code == 200 and "/booking/done/" in booked.url, booked.text[:2000]
+    assert "未实名核验" not in booked.text  # signed in: proven
     code = booked.url.rstrip("/").rsplit("/", 1)[-1]
 
     mine = browser.get(f"{site}/my/bookings/", timeout=30)
@@ -121,6 +122,7 @@ def test_a_booking_typed_in_my_name_shows_unverified_in_my_bookings_and_i_cancel
     assert text["phone"] == "13900000077"
     booked = stranger.post(f"{site}/booking/", data={**filled, "phone_code": text["code"]}, timeout=30)
     assert "/booking/done/" in booked.url, booked.text[:2000]
+    assert "未实名核验" in booked.text  # typed: unverified until the card is read
     code = booked.url.rstrip("/").rsplit("/", 1)[-1]
 
     me = requests.Session()
