@@ -172,3 +172,17 @@ def test_a_signed_in_person_downloads_what_is_held_about_them(site):
     held = data.json()
     assert held["identity"]["identifier"] == "91330482MA2B3C4D5Y" and held["identity"]["kind"] == "company"
     assert held["consents"] and held["bookings"] == [] and held["applications"] == []
+
+
+def test_a_callback_without_a_sign_in_started_here_is_refused_with_a_page(client):
+    answer = client.get("/identity/callback/", {"code": "made-up", "state": "made-up"})
+    assert answer.status_code == 400 and "登录未完成" in answer.content.decode()
+    assert "onetrip_identity" not in client.session
+
+
+def test_an_unreachable_provider_is_a_page_saying_so(client, settings):
+    from tests.support.servers import free_port
+
+    settings.OIDC_ISSUER = f"http://127.0.0.1:{free_port()}/nobody"  # nothing listens there
+    answer = client.get("/identity/sign-in/")
+    assert answer.status_code == 503 and "实名认证平台暂时无法访问" in answer.content.decode()
