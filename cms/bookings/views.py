@@ -8,6 +8,7 @@ code is remembered in the session, so its pages and .ics file can be reached wit
 import datetime as dt
 import secrets
 
+from django.conf import settings
 from django.contrib import messages
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
@@ -146,6 +147,8 @@ def _book_page(request):
     slots = services.open_slots(guide, centre, day, _caller(request)) if day else []
     if form is None:
         form = form_class(initial={"guide": guide.code, "form_key": secrets.token_urlsafe(24)})
+    if not settings.PHONE_CODES:  # typed ID numbers need no texted code yet (cms/identity/proof.py)
+        form.fields.pop("phone_code", None)
     context = {
         "guide": guide,
         "category": WindowCategory(guide.category),
@@ -156,6 +159,7 @@ def _book_page(request):
         "slots": slots,
         "form": form,
         "identity": identity,
+        "phone_codes": settings.PHONE_CODES,
         "chosen": (form.data or form.initial).get("slot"),
     }
     return render(request, "bookings/book.html", context, status=400 if form.errors else 200)
