@@ -19,7 +19,11 @@ urlpatterns = [
     path("api/v1/", api.urls),
     path("api/v2/", wagtail_api.urls),
     path("hall/", include("cms.hall.urls")),  # the hall display speaks both languages on one page
+    path("identity/", include("cms.identity.urls")),  # sign-in: its callback URL is registered with the provider
 ]
+
+if settings.LOCAL_IDENTITY_PROVIDER:  # the demo identity provider, standing in for a real one (cms/identity)
+    urlpatterns.append(path("idp/", include("cms.identity.provider")))
 
 if settings.DEBUG:
     from django.conf.urls.static import static
@@ -33,6 +37,7 @@ urlpatterns += i18n_patterns(
     path("booking/", include("cms.bookings.urls")),
     path("apply/", include("cms.applications.urls")),
     path("search/", include("cms.search.urls")),
+    path("my/", include("cms.people.urls")),  # 我的预约 · 我的办件, signed in
     path("", include(wagtail_urls)),
     prefix_default_language=False,
 )

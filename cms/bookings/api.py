@@ -18,6 +18,7 @@ from cms.core.etag import etag
 from cms.core.idempotency import HEADER, REPLAYED_HEADER, Idempotency
 from cms.devices.access import WriteAccess
 from cms.devices.auth import DeviceTokenAuth, api_caller
+from cms.identity import codes
 from cms.personal.masking import mask_name, mask_phone
 from guides import applicants
 from guides.enums import WindowCategory
@@ -84,6 +85,9 @@ class BookingIn(Schema):
     id_number: str = Field(..., description="citizen ID number or unified social credit code")
     email: str = Field("", description="for the confirmation, reminder and change notices")
     language: str = Field("zh-hans", description="zh-hans or en: the notices' language")
+    phone_code: str = Field(
+        "", description="the code `POST /api/v1/phone-codes` texted to `phone`: a typed ID number's claim"
+    )
 
 
 class GuideRef(Schema):
@@ -112,6 +116,10 @@ class BookingOut(Schema):
     checked_in_at: dt.datetime | None
     qr_svg: str | None = Field(None, description="the booking code as an inline SVG QR code (with `?include=qr`)")
     ics: str | None = Field(None, description="the booking as an iCalendar file (with `?include=ics`)")
+    proof: str = Field(
+        description="proven (signed in, or the ID card read); claimed or typed (a typed ID number, unverified: "
+        "the card is read at check-in)"
+    )
 
 
 class RescheduleIn(Schema):
@@ -168,6 +176,7 @@ def booking_body(booking: Booking, include: frozenset[str] = frozenset()) -> dic
         "checked_in_at": booking.checked_in_at.astimezone(TZ).isoformat() if booking.checked_in_at else None,
         "qr_svg": qr_svg(booking.code) if "qr" in include else None,
         "ics": booking_ics(booking) if "ics" in include else None,
+        "proof": booking.holder.proof,
     }
 
 
@@ -208,7 +217,7 @@ def create_booking(
     Rate-limited per caller and per ID number, and throttled while a new day's slots open (429 with
     `Retry-After`)."""
     asked = included(include)
-    caller = api_caller(request, payload.id_number)
+    caller = codes.confirmed(api_caller(request, payload.id_number), payload.phone, payload.phone_code)
     idempotency = Idempotency.of(caller, request.headers.get(HEADER), payload.dict())
     applicant = applicants.applicant(payload.name, payload.id_number, payload.phone, payload.email)
     booking, replayed = services.book(

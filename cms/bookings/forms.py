@@ -17,6 +17,12 @@ class PersonalFields(forms.Form):
 
 
 class BookForm(PersonalFields):
+    phone_code = forms.CharField(
+        label=_("Text-message code (press “Send code” to get one)"),
+        max_length=10,
+        required=False,
+        widget=forms.TextInput(attrs={"autocomplete": "one-time-code", "inputmode": "numeric"}),
+    )
     slot = forms.IntegerField(widget=forms.HiddenInput)
     guide = forms.CharField(widget=forms.HiddenInput)
     # One per rendered form: a second submit of the same form (double click, back button) is a replay.
@@ -32,3 +38,12 @@ class LookupForm(forms.Form):
 
 class RescheduleForm(forms.Form):
     slot = forms.IntegerField(widget=forms.HiddenInput)
+
+
+class SignedInBookForm(forms.Form):
+    """The booking form of a signed-in person: who they are comes from the identity provider, nothing typed."""
+
+    email = PersonalFields.base_fields["email"]
+    slot = forms.IntegerField(widget=forms.HiddenInput)
+    guide = forms.CharField(widget=forms.HiddenInput)
+    form_key = forms.CharField(widget=forms.HiddenInput, max_length=100)

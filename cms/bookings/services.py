@@ -11,6 +11,10 @@ person cannot both pass the weekly cap; "one live booking per guide" is also a p
 
 Every operation takes the `Caller` and decides its own rate limits and the slot-release throttle
 (cms/core/limits.py) before anything else: the API, the website and the kiosk are held to the same.
+
+Levels of proof (cms/identity/proof.py): a booking by a *claimed* identity (typed ID number, phone confirmed)
+counts against its phone — rate limits, per-person limits, no-show bars — never against the ID number it names;
+its `holder` row keeps whose name it is in, so that person finds it (我的预约) and can cancel it.
 """
 
 import datetime as dt
@@ -29,6 +33,9 @@ from cms.core.caller import Caller
 from cms.core.enums import Channel, Language
 from cms.core.i18n import in_language
 from cms.core.idempotency import Idempotency, idempotent_create
+from cms.identity.enums import Proof
+from cms.identity.models import BookingHolder
+from cms.identity.proof import limited_identity, person_key, proof_of
 from cms.personal.keys import keyed_hash
 from cms.personal.masking import mask_identifier
 from cms.services.models import ServiceGuidePage
@@ -251,10 +258,12 @@ def book(
     idempotency = idempotency or Idempotency(None, "")
     if (first := idempotency.find(Booking.objects)) is not None:
         return first, True  # a resend after a lost answer is not a second attempt: no limit counts it
-    limits.check("booking", caller, id_number=applicant.identifier)
+    proof = proof_of(caller, applicant)
+    counted_as = limited_identity(proof, applicant.identifier, applicant.phone)
+    limits.check("booking", caller, id_number=counted_as)
     conf = BookingSettings.load()
     slot = get_slot(slot_id)
-    _release_throttle(caller, slot, applicant.identifier, now, conf)
+    _release_throttle(caller, slot, counted_as, now, conf)
     guide = bookable_guide(guide_code)
     check_guide_at(guide, slot)
     check_bookable(slot, now, conf)
@@ -265,7 +274,7 @@ def book(
         raise _full()
 
     def make() -> Booking:
-        person = _locked_person(keyed_hash(applicant.identifier))
+        person = _locked_person(person_key(proof, applicant.identifier, applicant.phone))
         _check_limits(person, guide.code, slot, now, conf)
         _take_place(slot.pk)
         booking = Booking(
@@ -286,7 +295,8 @@ def book(
         )
         idempotency.stamp(booking)
         booking.save()
-        BookingEvent.objects.create(booking=booking, action=Action.BOOKED, by=caller.label)
+        BookingHolder.objects.create(booking=booking, key=keyed_hash(applicant.identifier), proof=proof)
+        BookingEvent.objects.create(booking=booking, action=Action.BOOKED, by=caller.label, detail=proof)
         if booking.email:  # the confirmation goes by mail; without an address, reading the booking back is waste
             notify_later(booking.pk, "confirmation")
         return booking
@@ -296,7 +306,9 @@ def book(
     except IntegrityError:
         # Two requests of one person for one guide at once: the partial unique index let one through.
         if Booking.objects.filter(
-            person__key=keyed_hash(applicant.identifier), guide_code=guide.code, status__in=LIVE
+            person__key=person_key(proof, applicant.identifier, applicant.phone),
+            guide_code=guide.code,
+            status__in=LIVE,
         ).exists():
             raise _already_booked() from None
         raise
@@ -309,7 +321,19 @@ def find(code: str, caller: Caller) -> Booking:
     """The booking with this code, if the caller's ID number made it; the same 404 either way, and a code
     that sees a few wrong ID numbers locks (cms/core/lookups.py)."""
     queryset = Booking.objects.select_related("slot", "slot__centre")
-    return lookups.find_held("booking", queryset, "code", "person__key", code, caller, NOT_FOUND)
+    return lookups.find_held("booking", queryset, "code", "holder__key", code, caller, NOT_FOUND)
+
+
+def counted_as(booking: Booking) -> str:
+    """What a change to this booking counts against: a claimed booking's phone, else its ID number."""
+    holder = BookingHolder.objects.filter(booking_id=booking.pk).first()
+    proof = holder.proof if holder is not None else Proof.TYPED
+    return limited_identity(proof, booking.id_number, booking.phone)
+
+
+def in_name_of(key: str):
+    """Every booking in the name of the ID number with this keyed hash, whoever made it (我的预约)."""
+    return Booking.objects.filter(holder__key=key).select_related("slot", "slot__centre", "holder")
 
 
 def _locked(booking: Booking) -> Booking:
@@ -339,9 +363,10 @@ def _check_changeable(booking: Booking, now: dt.datetime, conf: BookingSettings)
         )
 
 
-def cancel(booking: Booking, caller: Caller, now: dt.datetime | None = None) -> Booking:
+def cancel(booking: Booking, caller: Caller, now: dt.datetime | None = None, reason: str = "") -> Booking:
+    """Cancel a live booking, up to the cut-off; `reason` (staff cancelling) goes into its history."""
     now = now or clock.now()
-    limits.check("booking", caller, id_number=booking.id_number)
+    limits.check("booking", caller, id_number=counted_as(booking))
     conf = BookingSettings.load()
     with transaction.atomic():
         booking = _locked(booking)
@@ -350,17 +375,18 @@ def cancel(booking: Booking, caller: Caller, now: dt.datetime | None = None) -> 
         booking.status = BookingStatus.CANCELLED
         booking.sequence += 1
         booking.save(update_fields=["status", "sequence", "updated_at"])
-        BookingEvent.objects.create(booking=booking, action=Action.CANCELLED, by=caller.label)
+        BookingEvent.objects.create(booking=booking, action=Action.CANCELLED, by=caller.label, detail=reason[:255])
         notify_later(booking.pk, "cancelled")
     return booking
 
 
 def reschedule(booking: Booking, slot_id: int, caller: Caller, now: dt.datetime | None = None) -> Booking:
     now = now or clock.now()
-    limits.check("booking", caller, id_number=booking.id_number)
+    identity = counted_as(booking)
+    limits.check("booking", caller, id_number=identity)
     conf = BookingSettings.load()
     new = get_slot(slot_id)
-    _release_throttle(caller, new, booking.id_number, now, conf)
+    _release_throttle(caller, new, identity, now, conf)
     guide = bookable_guide(booking.guide_code)
     check_guide_at(guide, new)
     check_bookable(new, now, conf)
@@ -429,6 +455,17 @@ def check_in(code: str, caller: Caller, now: dt.datetime | None = None, enforce_
                 f"this booking cannot be checked in: its status is “{status_in(booking, 'en')}”",
             )
         slot = booking.slot
+        if (
+            at_kiosk
+            and not caller.proven
+            and BookingHolder.objects.filter(booking=booking, proof=Proof.CLAIMED).exists()
+        ):
+            raise Refusal(
+                409,
+                "card_needed",
+                "该预约未经实名核验，请在读卡器上刷本人身份证签到，或到窗口签到",
+                "this booking is unverified: check in with your ID card on the reader, or at a window",
+            )
         if at_kiosk and caller.device.centre_id != slot.centre_id:
             raise Refusal(
                 409,

@@ -8,6 +8,7 @@ code is remembered in the session, so its pages and .ics file can be reached wit
 import datetime as dt
 import secrets
 
+from django.conf import settings
 from django.contrib import messages
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
@@ -17,7 +18,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from cms.bookings import services
 from cms.bookings.calendar_file import booking_ics
-from cms.bookings.forms import BookForm, LookupForm, RescheduleForm
+from cms.bookings.forms import BookForm, LookupForm, RescheduleForm, SignedInBookForm
 from cms.bookings.models import Booking, Slot
 from cms.bookings.qr import qr_svg
 from cms.centres.models import CentrePage
@@ -25,6 +26,8 @@ from cms.core.caller import Caller
 from cms.core.enums import Channel, Language
 from cms.core.errors import limit_page
 from cms.core.idempotency import Idempotency
+from cms.identity import codes
+from cms.identity.session import signed_in
 from cms.personal.masking import mask_name, mask_phone
 from cms.services.models import ServiceGuidePage
 from guides import applicants
@@ -54,6 +57,11 @@ def _language(request) -> str:
 
 def _caller(request, id_number: str = "") -> Caller:
     return Caller.of(request, Channel.WEB, id_number=id_number)
+
+
+def _signed_in_caller(request, identity) -> Caller:
+    """A signed-in person: their identity provider vouched for the ID number (proven)."""
+    return Caller.of(request, Channel.WEB, id_number=identity.identifier, proven=True)
 
 
 def _speak(refusal: Refusal) -> str:
@@ -110,12 +118,17 @@ def _book_page(request):
         raise Http404 from None
     centres = _centres_for(guide)
     form = None
+    identity = signed_in(request)
+    form_class = SignedInBookForm if identity else BookForm
     if request.method == "POST":
-        form = BookForm(request.POST)
+        form = form_class(request.POST)
         slot = _posted_slot(request)
         centre, day = (slot.centre, slot.date) if slot else (None, None)
-        if form.is_valid():
-            booking = _book(request, guide, form)
+        if "send_code" in request.POST and identity is None:
+            if _send_code(request, form):  # sent: the form again as filled, without other fields' errors yet
+                form = form_class(initial=request.POST.dict())
+        elif form.is_valid():
+            booking = _book(request, guide, form, identity)
             if booking is not None:
                 _remember(request, booking.code)
                 return redirect("bookings:done", code=booking.code)
@@ -133,7 +146,9 @@ def _book_page(request):
     day = day if day in dates else None
     slots = services.open_slots(guide, centre, day, _caller(request)) if day else []
     if form is None:
-        form = BookForm(initial={"guide": guide.code, "form_key": secrets.token_urlsafe(24)})
+        form = form_class(initial={"guide": guide.code, "form_key": secrets.token_urlsafe(24)})
+    if not settings.PHONE_CODES:  # typed ID numbers need no texted code yet (cms/identity/proof.py)
+        form.fields.pop("phone_code", None)
     context = {
         "guide": guide,
         "category": WindowCategory(guide.category),
@@ -143,18 +158,41 @@ def _book_page(request):
         "day": day,
         "slots": slots,
         "form": form,
+        "identity": identity,
+        "phone_codes": settings.PHONE_CODES,
+        "chosen": (form.data or form.initial).get("slot"),
     }
     return render(request, "bookings/book.html", context, status=400 if form.errors else 200)
 
 
-def _book(request, guide: ServiceGuidePage, form: BookForm) -> Booking | None:
+def _send_code(request, form) -> bool:
+    """Text a code to the phone on the form (a limit: raise it, the 429 page); whether it was sent."""
+    try:
+        minutes = codes.send(request.POST.get("phone", ""), _caller(request))
+    except Refusal as refusal:
+        if refusal.status == 429:
+            raise
+        form.errors.clear()  # only why no code was sent
+        _put_on_form(form, refusal)
+        return False
+    sent = _("A code was sent to the phone; it is valid for %(minutes)d minutes.") % {"minutes": minutes}
+    messages.info(request, sent)
+    return True
+
+
+def _book(request, guide: ServiceGuidePage, form, identity=None) -> Booking | None:
     """Book from a valid form; on refusal, put the reason on the form and return None (a limit: raise it).
-    One key per rendered form: a second submit (double click, back button) gives the same booking."""
-    data = form.cleaned_data
+    One key per rendered form: a second submit (double click, back button) gives the same booking.
+    A signed-in person books as who their identity provider says they are."""
+    data = dict(form.cleaned_data)
+    if identity is not None:
+        data |= {"name": identity.name, "phone": identity.phone, "id_number": identity.identifier}
     payload = {k: data[k] for k in ("slot", "guide", "name", "phone", "id_number", "email")}
     language = _language(request)  # the page's: its mails speak the language it was booked in
-    caller = _caller(request, data["id_number"])
+    caller = _signed_in_caller(request, identity) if identity else _caller(request, data["id_number"])
     try:
+        if identity is None:
+            caller = codes.confirmed(caller, data["phone"], data.get("phone_code", ""))
         idempotency = Idempotency.of(caller, data["form_key"], payload)
         applicant = applicants.applicant(data["name"], data["id_number"], data["phone"], data["email"])
         booking, _ = services.book(data["slot"], guide.code, applicant, caller, language, idempotency)

@@ -45,7 +45,10 @@ def client_address(request) -> str:
 class Caller:
     """Channel, address, device or staff user, and the ID number the caller presents as their own.
 
-    `proven`: the ID number was read from the card itself (a kiosk's card reader), not typed.
+    `proven`: the ID number was read from the card itself (a kiosk's card reader) or vouched for by the real-name
+    identity provider the caller signed in with (cms/identity), not typed.
+    `phone`: a phone number the caller confirmed with a one-time code (cms/identity/codes.py): a typed ID number
+    with it is a *claimed* identity, whose limits fall on this phone (DESIGN.md §5).
     `session`: a digest of the web session, which scopes the website's idempotency keys.
     """
 
@@ -56,15 +59,18 @@ class Caller:
     id_number: str = ""
     proven: bool = False
     session: str = ""
+    phone: str = ""
 
     @classmethod
-    def of(cls, request, channel: str, device=None, id_number: str = "", proven: bool = False) -> "Caller":
+    def of(
+        cls, request, channel: str, device=None, id_number: str = "", proven: bool = False, phone: str = ""
+    ) -> "Caller":
         session = ""
         if channel == Channel.WEB and getattr(request, "session", None) is not None:
             if request.session.session_key is None:
                 request.session.save()
             session = hashlib.sha256(request.session.session_key.encode()).hexdigest()[:32]
-        return cls(channel, client_address(request), device, None, (id_number or "").strip(), proven, session)
+        return cls(channel, client_address(request), device, None, (id_number or "").strip(), proven, session, phone)
 
     @classmethod
     def staff(cls, user, request=None) -> "Caller":
@@ -73,7 +79,14 @@ class Caller:
     def presenting(self, id_number: str) -> "Caller":
         """The same caller, naming `id_number` (typed into a form field) as theirs."""
         return Caller(
-            self.channel, self.address, self.device, self.user, (id_number or "").strip(), False, self.session
+            self.channel,
+            self.address,
+            self.device,
+            self.user,
+            (id_number or "").strip(),
+            False,
+            self.session,
+            self.phone,
         )
 
     @property

@@ -6,6 +6,8 @@ from pathlib import Path
 import dj_database_url
 from csp.constants import NONCE, NONE, SELF, UNSAFE_INLINE
 
+from cms.identity.signing_key import local_signing_key
+
 BASE_DIR = Path(__file__).resolve().parents[2]
 DATA_DIR = Path(os.environ.get("DATA_DIR", BASE_DIR / "var")).resolve()
 # SQLite, media, the search index, keys and uploaded files live here, for this service's user alone: all it
@@ -31,6 +33,9 @@ INSTALLED_APPS = [
     "cms.search",
     "cms.changes",
     "cms.hall",
+    "cms.identity",
+    "cms.people",
+    "oauth2_provider",  # the demo identity provider (cms/identity/provider.py), mounted only without OIDC_ISSUER
     "wagtail.contrib.forms",
     "wagtail.contrib.redirects",
     "wagtail.contrib.settings",
@@ -236,3 +241,74 @@ LOGGING = {
     "root": {"handlers": ["console"], "level": "INFO"},
     "loggers": {"django_tasks": {"level": "WARNING"}},
 }
+
+# Sign-in (cms/identity, README "Sign-in and SMS"): a real-name OpenID Connect provider named by the environment.
+# Unset OIDC_ISSUER, the demo provider under /idp/ stands in for it (its demo citizens and company come with
+# `load_demo`); the client code is the same either way.
+OIDC_ISSUER = os.environ.get("OIDC_ISSUER", "").rstrip("/")
+LOCAL_IDENTITY_PROVIDER = not OIDC_ISSUER
+OIDC_CLIENT_ID = os.environ.get("OIDC_CLIENT_ID", "onetrip")
+OIDC_CLIENT_SECRET = os.environ.get("OIDC_CLIENT_SECRET", "")  # the demo provider's: derived from the data key
+OIDC_SCOPES = os.environ.get("OIDC_SCOPES", "openid profile phone")
+# Which claims carry what: providers name their real-name claims differently.
+OIDC_CLAIMS = {
+    "name": os.environ.get("OIDC_CLAIM_NAME", "name"),
+    "phone": os.environ.get("OIDC_CLAIM_PHONE", "phone_number"),
+    "id_number": os.environ.get("OIDC_CLAIM_ID_NUMBER", "id_number"),
+    "uscc": os.environ.get("OIDC_CLAIM_USCC", "uscc"),
+    "loa": os.environ.get("OIDC_CLAIM_LOA", "loa"),
+}
+OIDC_MIN_LOA = int(os.environ.get("OIDC_MIN_LOA", "2"))  # a lower level of assurance is not a real-name identity
+OAUTH2_PROVIDER = {
+    "OIDC_ENABLED": True,
+    "PKCE_REQUIRED": True,
+    "OAUTH2_VALIDATOR_CLASS": "cms.identity.provider.DemoClaims",
+    "SCOPES": {"openid": "OpenID Connect", "profile": "name and ID number", "phone": "phone number"},
+    "ACCESS_TOKEN_EXPIRE_SECONDS": 300,
+    # RFC 9700 (OAuth 2.0 Security BCP) throughout; behind TLS only https callbacks (loopback http is for `make run`)
+    **{
+        f"COMPLIANT_BCP_RFC9700_{part}": True
+        for part in (
+            "IMPLICIT_GRANT",
+            "PASSWORD_GRANT",
+            "PKCE_METHOD",
+            "ACCESS_TOKEN_TRANSPORT",
+            "AUTHZ_RESPONSE_ISS",
+            "TOKEN_STORAGE",
+            "REFRESH_TOKEN",
+            "REDIRECT_URI_SCHEME",
+        )
+    },
+    "REFRESH_TOKEN_REUSE_PROTECTION": True,
+    "ALLOWED_REDIRECT_URI_SCHEMES": ["https"] if os.environ.get("HTTPS") == "1" else ["http", "https"],
+}
+if LOCAL_IDENTITY_PROVIDER:
+    OAUTH2_PROVIDER["OIDC_RSA_PRIVATE_KEY"] = local_signing_key(DATA_DIR)
+else:  # sign-out is a form whose answer redirects to the provider's end-session endpoint
+    CONTENT_SECURITY_POLICY["DIRECTIVES"]["form-action"].append("/".join(OIDC_ISSUER.split("/")[:3]))
+# Typed ID numbers need the phone confirmed by a one-time code (a *claimed* identity, cms/identity/proof.py).
+# Off until every channel sends codes (the kiosk's typed-ID flow does not yet): typed bookings then count on the
+# ID number as before.
+PHONE_CODES = os.environ.get("PHONE_CODES") == "1"
+# One-time codes by text message (cms/identity/codes.py, sms.py): a file per message under DATA_DIR/sms unless
+# SMS_BACKEND=tencent (Tencent Cloud SMS; its keys, app, signature and template from the environment).
+if os.environ.get("SMS_BACKEND") == "tencent":
+    SMS_BACKEND = "cms.identity.sms.TencentCloudBackend"
+    SMS_OPTIONS = {
+        "secret_id": os.environ.get("TENCENTCLOUD_SECRET_ID", ""),
+        "secret_key": os.environ.get("TENCENTCLOUD_SECRET_KEY", ""),
+        "app_id": os.environ.get("SMS_APP_ID", ""),
+        "sign_name": os.environ.get("SMS_SIGN_NAME", ""),
+        "template_id": os.environ.get("SMS_TEMPLATE_ID", ""),
+        "region": os.environ.get("SMS_REGION", "ap-guangzhou"),
+    }
+else:
+    SMS_BACKEND = "cms.identity.sms.FileBackend"
+    SMS_OPTIONS = {"path": str(DATA_DIR / "sms")}
+# A code: valid `minutes`, `attempts` wrong tries; sends per phone (`id_number` dimension), per address, per kiosk
+# and day in API_RATE_LIMITS["phone_code"]; at least `spacing` seconds between two sends to one phone.
+PHONE_CODE = {"minutes": 5, "attempts": 5, "spacing": 60}
+API_RATE_LIMITS["phone_code"] = {"ip": (20, 86400), "device": (300, 86400), "id_number": (5, 86400)}
+# Personal data kept only so long (cms/people/data.py, run by the periodic jobs): a booking's name, phone,
+# e-mail and ID number, days after its visit.
+RETENTION = {"booking_days": 180}

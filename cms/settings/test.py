@@ -20,3 +20,6 @@ SEARCH_INDEX_REBUILD_INLINE = True  # tests see a rebuild finished when the call
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]  # fast user creation in tests
 STORAGES["staticfiles"] = {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"}  # noqa: F405
 MAILERS = {"default": {"BACKEND": "django.core.mail.backends.locmem.EmailBackend"}}
+if "DATA_DIR" not in os.environ:  # texts of one-time codes: a test's server keeps them in its DATA_DIR, never var/
+    SMS_OPTIONS = {"path": tempfile.mkdtemp(prefix="onetrip-test-sms-")}
+    atexit.register(shutil.rmtree, SMS_OPTIONS["path"], ignore_errors=True)

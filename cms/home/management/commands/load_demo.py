@@ -11,3 +11,4 @@ class Command(BaseCommand):
         call_command("import_centres", CENTRES_FILE, stdout=self.stdout)
         call_command("import_guides", CATALOGUE_DIR, stdout=self.stdout)
         call_command("setup_editorial", stdout=self.stdout)
+        call_command("load_demo_identity", stdout=self.stdout)

@@ -23,6 +23,8 @@ class Command(BaseCommand):
             call_command("mark_supplements_overdue", verbosity=0)
             call_command("rebuild_search_index", "--if-needed", verbosity=0)
             call_command("purge_counters", verbosity=0)
+            call_command("purge_phone_codes", verbosity=0)
+            call_command("erase_personal_data", verbosity=0)
             if once:
                 return
             time.sleep(interval)
