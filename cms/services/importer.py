@@ -16,6 +16,7 @@ from cms.services.standard import apply_guide, english_names, guide_from_page
 from guides.enums import WindowCategory
 from guides.files import check_files, dump_guide, guide_paths
 from guides.schema import Guide
+from guides.search.synonyms import catalogue_synonyms
 from guides.validate import InvalidGuide
 
 
@@ -28,6 +29,7 @@ def import_guides(paths: Iterable[Path]) -> dict[str, int]:
     if problems:
         raise InvalidGuide(problems)
     counts = {"created": 0, "updated": 0, "unchanged": 0}
+    created = set()
     with transaction.atomic():
         ensure_site_tree()
         indexes = {i.category: i for i in GuideIndexPage.objects.all()}
@@ -40,6 +42,7 @@ def import_guides(paths: Iterable[Path]) -> dict[str, int]:
                 apply_guide(page, guide, departments, centres)
                 index.add_child(instance=page)
                 counts["created"] += 1
+                created.add(guide.code)
             elif guide_from_page(page) == _with_department_english(guide, departments):
                 counts["unchanged"] += 1
                 continue
@@ -50,7 +53,17 @@ def import_guides(paths: Iterable[Path]) -> dict[str, int]:
                     page.refresh_from_db(fields=["path", "url_path"])
                 counts["updated"] += 1
             page.save_revision().publish()
+        _seed_synonyms([g for g in guides if g.code in created])
     return counts
+
+
+def _seed_synonyms(guides: list[Guide]) -> None:
+    """Synonyms from new guides' own keywords and FAQ (guides/search/synonyms.py): once, when a guide is first
+    imported, so a synonym an editor removed stays removed when the catalogue is imported again."""
+    from cms.search.models import Synonym
+
+    for term, official in catalogue_synonyms(guides):
+        Synonym.objects.get_or_create(term=term, official=official)
 
 
 def _departments(guides: list[Guide]) -> dict[str, Department]:
