@@ -9,7 +9,14 @@ several worker processes; client processes that POST /api/v1/bookings at the sam
 3. the raw limit: the same conditional UPDATE + INSERT in a plain loop without Django, with as many
    processes, in the same run; the API's throughput as a share of it.
 
+With --counters, instead: what the shared atomic counters (cms/core/counters.py) add to a booking. The
+throughput run three times on the same database: without rate limits (no counter is touched), with the
+counters in the database (the default), and with them in Redis ($BENCH_REDIS_URL, default database 15, which
+it empties; if it answers); and the
+time of one `counters.incr` alone in one process, on each store.
+
     .venv/bin/python benchmarks/booking_bench.py [--workers 4] [--clients 8] [--attempts 10000]
+    .venv/bin/python benchmarks/booking_bench.py --counters [--only sqlite]
 PostgreSQL is used when it answers at $BENCH_POSTGRES_URL (default postgres://postgres@127.0.0.1:5432/postgres).
 """
 
@@ -38,6 +45,7 @@ GUIDE = "330482-GA-001"
 GUIDE_FILE = REPO / "guides" / "catalogue" / f"{GUIDE}.yaml"
 CATEGORY = "公安服务"
 SETTINGS = "cms.settings.production"
+NO_LIMITS = "benchmarks.settings_no_limits"  # production without rate limits: no counter is touched
 CLIENT_TIMEOUT = 3 * 3600  # a loaded machine can take long over 10,000 requests; never cut a run short
 ENV = {"SECRET_KEY": secrets.token_urlsafe(40), "PERSONAL_DATA_KEY": secrets.token_urlsafe(40)}
 
@@ -214,6 +222,98 @@ def bench(name: str, url: str, data_dir: Path, args) -> dict:
     return {"steady": steady, "contended": contended, "raw": limit}
 
 
+# --- what the shared counters add --------------------------------------------------------------------------
+
+# One process, one counter store: the time of `counters.incr` (what `limits.check` does per limited identity).
+INCR_TIMER = """
+import time
+from cms.core import counters
+n = {n}
+started = time.perf_counter()
+for i in range(n):
+    counters.incr(f"bench:{{i % 50}}", 60)
+print((time.perf_counter() - started) / n * 1000)
+"""
+
+
+def incr_ms(database_url: str, data_dir: Path, redis_url: str = "", n: int = 2000) -> float:
+    env = {
+        **os.environ,
+        **ENV,
+        "DATABASE_URL": database_url,
+        "DATA_DIR": str(data_dir),
+        "DJANGO_SETTINGS_MODULE": SETTINGS,
+        "REDIS_URL": redis_url,
+    }
+    out = subprocess.run(
+        [sys.executable, "manage.py", "shell", "-c", INCR_TIMER.format(n=n)],
+        cwd=REPO,
+        env=env,
+        check=True,
+        capture_output=True,
+        text=True,
+    ).stdout
+    return float(out.split()[-1])
+
+
+def empty_redis(url: str) -> bool:
+    """Empty the bench's Redis database (each database's run numbers its kiosks from 1 again, so their rate-limit
+    counters would carry over); False if Redis does not answer."""
+    import redis
+
+    try:
+        redis.Redis.from_url(url, socket_connect_timeout=2).flushdb()
+    except redis.RedisError:
+        return False
+    return True
+
+
+def counter_cost(name: str, url: str, data_dir: Path, args) -> dict:
+    """Throughput without rate limits, with database counters and with Redis counters, on one database."""
+    print(f"\n== {name}: preparing a fresh database", flush=True)
+    prepare(url, data_dir)
+    raw = RawDatabase(url)
+    slots, people = Slots(raw, day_offset=2), People(raw)
+    redis_url = os.environ.get("BENCH_REDIS_URL", "redis://127.0.0.1:6379/15")
+    configs = [("no rate limits", NO_LIMITS, ""), ("counters in the database", SETTINGS, "")]
+    if empty_redis(redis_url):
+        configs.append(("counters in Redis", SETTINGS, redis_url))
+    runs = {label: [] for label, _, _ in configs}
+    for round_ in range(args.rounds):  # interleaved, so a change in the machine's load hits every setting alike
+        for label, settings, redis in configs:
+            os.environ["REDIS_URL"] = redis
+            try:
+                with gunicorn(url, data_dir, workers=args.workers, settings=settings) as server:
+                    run_clients(server, [[people.request(s)] for s in slots.make(args.clients, capacity=1)])  # warm
+                    runs[label].append(throughput(server, slots, people, args.clients, args.per_client))
+            finally:
+                os.environ.pop("REDIS_URL", None)
+            print(f"   round {round_ + 1}, {label}: {runs[label][-1]['bookings_per_s']:.1f} bookings/s", flush=True)
+    # each setting's median round by throughput
+    runs = {label: sorted(r, key=lambda x: x["bookings_per_s"])[len(r) // 2] for label, r in runs.items()}
+    incr = {"database": incr_ms(url, data_dir)}
+    if len(configs) == 3:
+        incr["Redis"] = incr_ms(url, data_dir, redis_url)
+    raw.close()
+    return {"runs": runs, "incr": incr}
+
+
+def report_counters(name: str, r: dict, args) -> None:
+    print(
+        f"\n{name}: gunicorn {args.workers} workers, {args.clients} client processes, {args.per_client} bookings each;"
+        f" the median of {args.rounds} rounds"
+    )
+    base = r["runs"]["no rate limits"]
+    for label, s in r["runs"].items():
+        extra = 1000 / s["bookings_per_s"] - 1000 / base["bookings_per_s"]
+        print(
+            f"  {label:26} {s['bookings_per_s']:6.1f} bookings/s, p50 {s['p50_ms']:.0f} ms, p95 {s['p95_ms']:.0f} ms"
+            f" (other answers: {s['other'] or 'none'}); {extra:+.2f} ms of the server's time per booking"
+        )
+    for store, ms in r["incr"].items():
+        print(f"  one counters.incr, {store}: {ms:.3f} ms (a booking makes 2: its device or address, its ID number)")
+
+
 def report(name: str, r: dict, args) -> None:
     s, c, raw = r["steady"], r["contended"], r["raw"]
     print(f"\n{name}: gunicorn {args.workers} workers, {args.clients} client processes")
@@ -241,7 +341,10 @@ def main() -> None:
     parser.add_argument("--per-client", type=int, default=100, help="bookings per client in the throughput run")
     parser.add_argument("--attempts", type=int, default=10_000, help="attempts in the contention run")
     parser.add_argument("--only", choices=["sqlite", "postgresql"], help="run one database only")
+    parser.add_argument("--counters", action="store_true", help="measure what the shared counters add instead")
+    parser.add_argument("--rounds", type=int, default=3, help="with --counters: rounds of the three settings")
     args = parser.parse_args()
+    run, show = (counter_cost, report_counters) if args.counters else (bench, report)
     os.environ.update(ENV)  # production settings for the servers: a secret key and a personal-data key
     load_before = os.getloadavg()
     results = {}
@@ -249,7 +352,7 @@ def main() -> None:
         tmp = Path(tmp)
         if args.only != "postgresql":
             (tmp / "sqlite").mkdir()
-            results["SQLite (WAL, BEGIN IMMEDIATE)"] = bench(
+            results["SQLite (WAL, BEGIN IMMEDIATE)"] = run(
                 "SQLite", f"sqlite:///{tmp / 'sqlite' / 'bench.sqlite3'}", tmp / "sqlite", args
             )
         if args.only != "sqlite":
@@ -259,14 +362,14 @@ def main() -> None:
             )
             if url:
                 (tmp / "pg").mkdir()
-                results["PostgreSQL"] = bench("PostgreSQL", url, tmp / "pg", args)
+                results["PostgreSQL"] = run("PostgreSQL", url, tmp / "pg", args)
     print(
         f"\nBooking benchmark ({os.cpu_count()} CPUs, SQLite {sqlite3.sqlite_version}, Python {sys.version.split()[0]})"
     )
     after = os.getloadavg()[0]
     print(f"load average before {load_before[0]:.1f}, after {after:.1f}: figures compare only on a quiet machine")
     for name, result in results.items():
-        report(name, result, args)
+        show(name, result, args)
 
 
 if __name__ == "__main__":

@@ -7,9 +7,7 @@ settings, its own DATA_DIR under /tmp and its own port from 8300):
 
 1. the mix: `--concurrency` bounded asyncio clients, each sending one request after another for
    `--seconds`: throughput and p50/p95/p99 per kind of request, and every status seen;
-2. Wagtail's own `/api/v2/pages/<id>/` against our `/api/v1/guides/<code>`, for the same guides,
-   one after the other at the same concurrency;
-3. at 4 workers, a burst at slot release: 10× a new slot's capacity in booking attempts, all at once:
+2. at 4 workers, a burst at slot release: 10× a new slot's capacity in booking attempts, all at once:
    the answers (the overflow must get 409 or 429, fast), 5xx, and oversells counted in the database.
 
 Then a soak: the mix for `--soak-minutes` on `--soak-on` with 4 workers, and memory (RSS and PSS) of
@@ -278,22 +276,6 @@ def slot_paths(url: str, guides: list[str]) -> list[str]:
     return paths
 
 
-async def compare_detail(work: Workload, url: str, concurrency: int, seconds: float) -> dict:
-    """Our guide detail against Wagtail's page detail, for the same guides, each alone at the same concurrency."""
-    listing = f"{url}/api/v2/pages/?type=services.ServiceGuidePage&limit=20&offset="  # 20: Wagtail's maximum
-    pages = [p for offset in range(0, 100, 20) for p in get_json(f"{listing}{offset}")["items"]]
-    codes = [p["meta"]["slug"].upper() for p in pages]  # a guide's slug is its code in lower case
-    ids = [p["id"] for p in pages]
-    rng = random.Random(9)
-    ours = await run_mix(
-        work, People(), concurrency, seconds, kinds=lambda: ("v1", ("GET", f"/api/v1/guides/{rng.choice(codes)}"))
-    )
-    wagtail = await run_mix(
-        work, People(), concurrency, seconds, kinds=lambda: ("v2", ("GET", f"/api/v2/pages/{rng.choice(ids)}/"))
-    )
-    return {"ours": ours, "wagtail": wagtail}
-
-
 async def burst(work: Workload, slots: Slots, people: People, rounds: int, capacity: int, factor: int) -> dict:
     """Per round a new slot of `capacity`, and capacity × factor booking attempts by distinct people at once."""
     results, ids = [], []
@@ -328,7 +310,6 @@ def bench_database(name: str, database_url: str, data_dir: Path, args, port: int
             work = Workload(port, tokens, guides, slot_paths(server.url, guides), mix_slots.make(20, 100_000))
             asyncio.run(run_mix(work, people, args.concurrency, args.warmup))
             result = {"mix": asyncio.run(run_mix(work, people, args.concurrency, args.seconds))}
-            result["detail"] = asyncio.run(compare_detail(work, server.url, args.concurrency, args.compare_seconds))
             if workers == max(args.workers):
                 result["burst"] = asyncio.run(burst(work, burst_slots, people, args.burst_rounds, args.capacity, 10))
             if soak and workers == max(args.workers):
@@ -358,9 +339,6 @@ def report(name: str, result: dict, args) -> None:
         for kind in MIX:
             if kind in mix["kinds"]:
                 print("    " + line(f"  {kind}", mix["kinds"][kind]))
-        d = r["detail"]
-        print("    " + line("v1 guide detail", d["ours"]))
-        print("    " + line("v2 page detail", d["wagtail"]))
         if "burst" in r:
             b = r["burst"]
             print(
@@ -394,7 +372,6 @@ def main() -> None:
     parser.add_argument("--workers", type=lambda s: [int(w) for w in s.split(",")], default=[2, 4])
     parser.add_argument("--concurrency", type=int, default=16, help="clients, each with one request in flight")
     parser.add_argument("--seconds", type=float, default=60, help="length of each mix run")
-    parser.add_argument("--compare-seconds", type=float, default=20, help="length of each detail-endpoint run")
     parser.add_argument("--warmup", type=float, default=5)
     parser.add_argument("--burst-rounds", type=int, default=5)
     parser.add_argument("--capacity", type=int, default=20, help="places in each burst slot")
@@ -403,7 +380,7 @@ def main() -> None:
     parser.add_argument("--port", type=int, default=8300, help="first port; each server takes the next")
     args = parser.parse_args()
     if args.quick:
-        args.seconds, args.compare_seconds, args.warmup, args.burst_rounds = 8, 4, 2, 2
+        args.seconds, args.warmup, args.burst_rounds = 8, 2, 2
         args.soak_minutes = min(args.soak_minutes, 0.5)
     load_before = os.getloadavg()
     results = {}

@@ -3,21 +3,14 @@ from django.conf.urls.i18n import i18n_patterns
 from django.urls import include, path
 from wagtail import urls as wagtail_urls
 from wagtail.admin import urls as wagtailadmin_urls
-from wagtail.api.v2.router import WagtailAPIRouter
-from wagtail.api.v2.views import PagesAPIViewSet
 from wagtail.documents import urls as wagtaildocs_urls
 
 from cms.api.api import api
-
-# Wagtail's own read API for pages: benchmarks/load.py compares our /api/v1/ with its detail endpoint.
-wagtail_api = WagtailAPIRouter("wagtailapi")
-wagtail_api.register_endpoint("pages", PagesAPIViewSet)
 
 urlpatterns = [
     path("admin/", include(wagtailadmin_urls)),
     path("documents/", include(wagtaildocs_urls)),
     path("api/v1/", api.urls),
-    path("api/v2/", wagtail_api.urls),
     path("hall/", include("cms.hall.urls")),  # the hall display speaks both languages on one page
     path("identity/", include("cms.identity.urls")),  # sign-in: its callback URL is registered with the provider
 ]

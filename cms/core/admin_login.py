@@ -1,7 +1,8 @@
 """Password guessing at the admin's login: after a few failures an account, and separately an address,
 is locked for the rest of a LOGIN_LOCK window (429, both languages), whatever the password. Each lock is
-logged; `manage.py unlock_admin_login` lifts one. Counters are the shared ones (cms/core/counters.py),
-so every worker and app server counts together."""
+logged; a superuser lifts one in the admin (Settings › 登录锁定 Login locks, cms/core/admin_views.py) or
+with `manage.py unlock_admin_login`, and each unlock is logged with who lifted it. Counters are the shared
+ones (cms/core/counters.py), so every worker and app server counts together."""
 
 import logging
 
@@ -62,10 +63,22 @@ def forget_failures(sender, request=None, user=None, **kwargs):
         counters.forget(key("account", user.get_username()))
 
 
-def unlock(value: str) -> None:
-    """Lift the lock on an account name or an address (this window's counter)."""
+def current_locks() -> list[tuple[str, str, int]]:
+    """(kind, account name or address, failures) of each account and address locked now."""
+    window = f":{_window()}"
+    found = []
+    for counter, failures in counters.starting_with("admin-login:").items():
+        kind, _, rest = counter.removeprefix("admin-login:").partition(":")
+        if rest.endswith(window) and kind in ("account", "address") and failures >= settings.LOGIN_LOCK[kind]:
+            found.append((kind, rest.removesuffix(window), failures))
+    return sorted(found)
+
+
+def unlock(value: str, by: str) -> None:
+    """Lift the lock on an account name or an address (this window's counter); `by` says who, for the log."""
     counters.forget(key("account", value))
     counters.forget(key("address", value))
+    logger.warning("admin login unlocked for %r by %s", value.strip(), by)
 
 
 class AdminLoginGuard:

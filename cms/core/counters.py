@@ -75,6 +75,16 @@ def claim(key: str, seconds: float) -> float:
     return max(row[0] - now, 0.0) if row else 0.0
 
 
+def starting_with(prefix: str) -> dict[str, int]:
+    """{key: value} of the live counters whose key starts with `prefix` (an admin's list of locks)."""
+    if settings.REDIS_URL:
+        client = _redis()
+        keys = [k.decode() for k in client.scan_iter(match=f"{prefix}*")]
+        return {k: int(v) for k, v in zip(keys, client.mget(keys) if keys else [], strict=True) if v is not None}
+    rows = Counter.objects.filter(key__startswith=prefix, expires_at__gt=_now()).values_list("key", "count")
+    return dict(rows)
+
+
 def purge() -> int:
     """Remove expired counters from the database (Redis expires its own)."""
     deleted, _ = Counter.objects.filter(expires_at__lt=_now()).delete()

@@ -8,6 +8,7 @@ from collections.abc import Iterable
 from pathlib import Path
 
 from django.db import transaction
+from django.dispatch import Signal
 
 from cms.centres.convert import apply_centre, centre_from_page
 from cms.centres.models import CentreIndexPage, CentrePage
@@ -20,6 +21,10 @@ from guides.files import check_files, dump_guide, guide_paths
 from guides.schema import Guide
 from guides.validate import InvalidGuide
 
+# Sent inside the import's transaction with `guides`, the standard's `Guide`s that were new to the CMS: the
+# search app seeds synonyms from their own keywords and FAQ, once (an editor's removal stays removed).
+guides_created = Signal()
+
 
 def import_guides(paths: Iterable[Path]) -> dict[str, int]:
     """Create or update guides by code from files or directories; raises InvalidGuide, writing nothing."""
@@ -30,6 +35,7 @@ def import_guides(paths: Iterable[Path]) -> dict[str, int]:
     if problems:
         raise InvalidGuide(problems)
     counts = {"created": 0, "updated": 0, "unchanged": 0}
+    created = set()
     with transaction.atomic():
         ensure_site_tree()
         indexes = {i.category: i for i in GuideIndexPage.objects.all()}
@@ -42,6 +48,7 @@ def import_guides(paths: Iterable[Path]) -> dict[str, int]:
                 apply_guide(page, guide, departments, centres)
                 index.add_child(instance=page)
                 counts["created"] += 1
+                created.add(guide.code)
             elif guide_from_page(page) == _with_department_english(guide, departments):
                 counts["unchanged"] += 1
                 continue
@@ -52,6 +59,7 @@ def import_guides(paths: Iterable[Path]) -> dict[str, int]:
                     page.refresh_from_db(fields=["path", "url_path"])
                 counts["updated"] += 1
             page.save_revision().publish()
+        guides_created.send(sender=Guide, guides=[g for g in guides if g.code in created])
     return counts
 
 

@@ -9,9 +9,11 @@ from django.db import transaction
 from django.db.models.signals import post_delete, post_save
 from wagtail.signals import page_published, page_unpublished, post_page_move
 
+from cms.home.catalogue import guides_created
 from cms.search import service
 from cms.search.models import Synonym
 from cms.services.models import ServiceGuidePage
+from guides.search.synonyms import catalogue_synonyms
 
 _pending = threading.local()
 
@@ -53,7 +55,14 @@ def on_synonyms_changed(sender, **kwargs):
     transaction.on_commit(lambda: service.index().set_synonyms(service.synonym_rows()))
 
 
+def seed_synonyms(sender, guides, **kwargs) -> None:
+    """Synonyms from new guides' own keywords and FAQ (guides/search/synonyms.py), when first imported."""
+    for term, official in catalogue_synonyms(guides):
+        Synonym.objects.get_or_create(term=term, official=official)
+
+
 def connect() -> None:
+    guides_created.connect(seed_synonyms, dispatch_uid="search-seed-synonyms")
     page_published.connect(on_publish, sender=ServiceGuidePage, dispatch_uid="search-publish")
     page_unpublished.connect(on_unpublish, sender=ServiceGuidePage, dispatch_uid="search-unpublish")
     post_page_move.connect(on_move, sender=ServiceGuidePage, dispatch_uid="search-move")

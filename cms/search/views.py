@@ -72,18 +72,21 @@ def open_result(request):
 
 def admin_search_log(request):
     """The search log in the admin: a week's queries that found nothing or whose results were seldom
-    opened, each with a form adding it as a synonym of an official name (a guide's name) in one click."""
+    opened, each with a form adding it as a synonym of an official name (a guide's name), and one adding
+    it as a keyword of a guide, in one click."""
     if request.method == "POST":
-        return _add_synonym(request)
+        return _add_keyword(request) if request.POST.get("add") == "keyword" else _add_synonym(request)
     weeks = search_log.weeks()
     chosen = _week(request.GET.get("week", ""), weeks)
-    names = sorted(set(ServiceGuidePage.objects.live().values_list("title", flat=True)))
+    guides = list(ServiceGuidePage.objects.live().order_by("code").values_list("code", "title"))
+    names = sorted({title for _, title in guides})
     context = {
         "weeks": weeks,
         "week": chosen,
         "not_found": list(search_log.not_found(chosen)) if chosen else [],
         "few_opened": list(search_log.few_opened(chosen)) if chosen else [],
         "names": names,
+        "guides": guides,
         "can_add": request.user.has_perm("search.add_synonym"),
         "kept_days": search_log.KEPT.days,
     }
@@ -111,3 +114,31 @@ def _add_synonym(request):
         synonym.save()
         messages.success(request, f"已添加同义词 Synonym added: {term} → {official}")
     return redirect(f"{reverse('search_log')}?week={request.POST.get('week', '')}")
+
+
+def _add_keyword(request):
+    """Add the query to a guide's keywords and publish that at once, as the editor could in the page editor:
+    only for who may publish the guide, and not over a draft someone is still working on."""
+    term, code = request.POST.get("term", "").strip()[:100], request.POST.get("guide", "").strip()
+    back = redirect(f"{reverse('search_log')}?week={request.POST.get('week', '')}")
+    page = ServiceGuidePage.objects.live().filter(code__iexact=code).first()
+    if page is None or not term:
+        messages.error(request, f"没有编码为 {code} 的已发布事项 / No published guide has the code {code!r}.")
+        return back
+    if not page.permissions_for_user(request.user).can_publish():
+        raise PermissionDenied
+    if page.has_unpublished_changes:
+        messages.error(
+            request,
+            f"{page.title} 有未发布的修改，请在编辑页添加关键词 / {page.title} has unpublished changes: "
+            "add the keyword in its editor.",
+        )
+        return back
+    page = page.specific.get_latest_revision_as_object()
+    if term in [block.value for block in page.keywords]:
+        messages.info(request, f"{page.title} 已有关键词 already has the keyword {term}")
+        return back
+    page.keywords.append(("item", term))
+    page.save_revision(user=request.user, log_action=True).publish(user=request.user)
+    messages.success(request, f"已添加关键词并发布 Keyword added and published: {term} → {page.title}")
+    return back

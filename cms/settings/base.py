@@ -47,8 +47,6 @@ INSTALLED_APPS = [
     "wagtail.images",
     "wagtail.search",
     "wagtail.admin",
-    "wagtail.api.v2",
-    "rest_framework",
     "wagtail",
     "ninja",  # the API docs' Swagger UI from our static files, not a CDN (the CSP allows no other origin)
     "csp",

@@ -105,6 +105,35 @@ LIFE_EVENT_SYNONYMS: tuple[tuple[str, str], ...] = (
     ("another city", "outside the insured area"),
 )
 
+
+def catalogue_synonyms(guides: Iterable) -> list[tuple[str, str]]:
+    """What citizens call a service, in the catalogue's own words → the service's name: a word of one guide's
+    keywords or FAQ questions that no guide's name has and no other guide uses, and that shares its first
+    character, or two characters, with a word of that guide's name (驾照 → 机动车驾驶证换证, 暂住证 →
+    居住证申领, 医保 → 城乡居民基本医疗保险参保登记). Seeded when a guide is first imported; editors keep them."""
+    guides = list(guides)
+    names = " ".join(g.name for g in guides)
+    used: dict[str, set[str]] = {}
+    for g in guides:
+        for text in [*g.keywords, *(f.question for f in g.faq)]:
+            for word in analysis.words(text):
+                if len(word) >= 2 and analysis.has_cjk(word) and word not in names:
+                    used.setdefault(word, set()).add(g.code)
+    by_code = {g.code: g for g in guides}
+    pairs = []
+    for word, codes in sorted(used.items()):
+        if len(codes) != 1:
+            continue
+        name = by_code[next(iter(codes))].name
+        official = name.split("/", 1)[0]
+        for part in analysis.words(official):
+            shared = len(set(part) & set(word))
+            if len(part) >= 2 and (shared >= 2 or (shared == 1 and part[0] == word[0])):
+                pairs.append((word, official))
+                break
+    return pairs
+
+
 # What an index uses until editors keep their own list (the kiosk always).
 STARTING_SYNONYMS = DEFAULT_SYNONYMS + LIFE_EVENT_SYNONYMS
 

@@ -164,3 +164,12 @@ def test_english_texts_survive_the_round_trip(tmp_path):
     exported = yaml.safe_load((tmp_path / "330482-GA-001.yaml").read_text(encoding="utf-8"))
     assert exported["fees"]["items"][0]["unit_en"] == "card"
     assert exported["department_en"] == "Pinghu Public Security Bureau"
+
+
+def test_a_new_guide_seeds_synonyms_from_its_faq_once(tmp_path):
+    from cms.search.models import Synonym
+
+    assert Synonym.objects.filter(term="驾照", official="机动车驾驶证换证").exists()  # the catalogue's first import
+    Synonym.objects.filter(term="驾照", official="机动车驾驶证换证").delete()  # an editor removes it
+    run("import_guides", str(CATALOGUE_DIR))
+    assert not Synonym.objects.filter(term="驾照", official="机动车驾驶证换证").exists()  # not re-seeded

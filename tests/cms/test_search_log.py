@@ -141,3 +141,41 @@ def test_only_editors_who_may_add_synonyms_can(client, django_user_model):
     refused = client.post("/admin/search-log/", {"term": "小本生意", "official": "个体工商户"})
     assert refused.status_code == 302 and refused["Location"] == "/admin/"  # Wagtail's answer to PermissionDenied
     assert not Synonym.objects.filter(term="小本生意").exists()
+
+
+def test_one_click_adds_a_keyword_to_a_guide_and_search_finds_it(client, editor, django_capture_on_commit_callbacks):
+    from cms.services.models import ServiceGuidePage
+
+    assert not open_links(client.get("/search/", {"q": "煎饼摊"}).content.decode())  # found nothing
+    week = SearchLog.objects.get().week.isoformat()
+    assert 'list="guide-codes"' in editor.get("/admin/search-log/").content.decode()
+    with django_capture_on_commit_callbacks(execute=True):
+        response = editor.post(
+            "/admin/search-log/", {"add": "keyword", "term": "煎饼摊", "guide": "330482-SS-002", "week": week}
+        )
+    assert response.status_code == 302 and response["Location"].endswith(f"?week={week}")
+    page = ServiceGuidePage.objects.get(code="330482-SS-002")
+    assert "煎饼摊" in [block.value for block in page.keywords] and not page.has_unpublished_changes
+    assert "330482-ss-002" in open_links(client.get("/search/", {"q": "煎饼摊"}).content.decode())[0].lower()
+
+
+def test_a_keyword_is_not_published_over_a_draft_nor_by_who_may_not_publish(client, editor, django_user_model):
+    from django.contrib.auth.models import Permission
+
+    from cms.services.models import ServiceGuidePage
+
+    page = ServiceGuidePage.objects.get(code="330482-SS-002")
+    draft = page.get_latest_revision_as_object()
+    draft.summary = "编辑中的草稿"
+    draft.save_revision()
+    answer = editor.post("/admin/search-log/", {"add": "keyword", "term": "摆摊", "guide": page.code}, follow=True)
+    assert "has unpublished changes" in answer.content.decode()
+    page.refresh_from_db()
+    assert "摆摊" not in [block.value for block in page.keywords] and page.has_unpublished_changes
+
+    viewer = django_user_model.objects.create_user("viewer", "viewer@example.org", "pw")
+    viewer.user_permissions.add(Permission.objects.get(codename="access_admin"))
+    client.force_login(viewer)
+    refused = client.post("/admin/search-log/", {"add": "keyword", "term": "摆摊", "guide": "330482-GA-001"})
+    assert refused.status_code == 302 and refused["Location"] == "/admin/"
+    assert "摆摊" not in [b.value for b in ServiceGuidePage.objects.get(code="330482-GA-001").keywords]

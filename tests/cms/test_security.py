@@ -314,6 +314,41 @@ def test_admin_login_locks_an_account_after_a_few_failures_until_unlocked(client
     assert admin_login(client, "chief", "right-horse-battery-staple").status_code == 302
 
 
+def test_a_superuser_unlocks_a_login_in_the_admin_and_the_unlock_is_logged(client, django_user_model, caplog):
+    django_user_model.objects.create_superuser("chief", "chief@example.com", "right-horse-battery-staple")
+    editor = django_user_model.objects.create_user("editor", "e@example.com", "editor-horse-battery-staple")
+    editor.user_permissions.add(Permission.objects.get(codename="access_admin"))
+    for n in range(django_settings.LOGIN_LOCK["account"]):
+        admin_login(client, "chief", f"guess{n}")  # the account locks
+    for n in range(django_settings.LOGIN_LOCK["address"]):
+        admin_login(client, f"user{n}", "guess", address="10.6.6.6")  # and, apart, this address
+    assert admin_login(client, "chief", "right-horse-battery-staple").status_code == 429
+
+    client.force_login(editor)  # staff, not a superuser: neither the page nor the unlock (Wagtail sends them home)
+    assert client.get("/admin/login-locks/")["Location"] == "/admin/"
+    assert client.post("/admin/login-locks/", {"value": "chief"})["Location"] == "/admin/"
+    assert "/admin/login-locks/" not in client.get("/admin/").content.decode()
+    client.logout()
+    assert admin_login(client, "chief", "right-horse-battery-staple").status_code == 429  # still locked
+
+    admin = django_user_model.objects.create_superuser("root2", "r@example.com", "root2-horse-battery-staple")
+    client.force_login(admin)
+    assert "/admin/login-locks/" in client.get("/admin/").content.decode()  # in the settings menu
+    page = client.get("/admin/login-locks/").content.decode()
+    assert "<td>chief</td>" in page and "<td>10.6.6.6</td>" in page  # the account and the address, both locked
+    assert client.post("/admin/login-locks/", {"value": "chief"}).status_code == 302
+    assert any("admin login unlocked for 'chief' by user 'root2'" in r.getMessage() for r in caplog.records)
+    client.logout()
+    assert admin_login(client, "chief", "right-horse-battery-staple").status_code == 302  # from another address
+    client.logout()
+    assert admin_login(client, "chief", "right-horse-battery-staple", address="10.6.6.6").status_code == 429
+    client.force_login(admin)
+    client.post("/admin/login-locks/", {"value": "10.6.6.6"})
+    assert "<td>10.6.6.6</td>" not in client.get("/admin/login-locks/").content.decode()
+    client.logout()
+    assert admin_login(client, "chief", "right-horse-battery-staple", address="10.6.6.6").status_code == 302
+
+
 def test_admin_login_locks_an_address_trying_many_accounts(client, settings):
     answers = [admin_login(client, f"user{n}", "guess").status_code for n in range(settings.LOGIN_LOCK["address"] + 1)]
     assert answers[-1] == 429, answers

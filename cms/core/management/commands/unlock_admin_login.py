@@ -13,5 +13,5 @@ class Command(BaseCommand):
 
     def handle(self, *args, account_or_address, **options):
         for value in account_or_address:
-            admin_login.unlock(value)
+            admin_login.unlock(value, by="manage.py unlock_admin_login")
             self.stdout.write(f"unlocked {value}")
