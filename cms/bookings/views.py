@@ -102,6 +102,16 @@ def book(request):
         raise
 
 
+def _chosen(request, centres):
+    """The centre and day a link chose (the only centre, if there is one); a malformed date is none."""
+    centre = _pick(centres, request.GET.get("centre"), lambda c: c.code) or (centres[0] if len(centres) == 1 else None)
+    try:
+        day = dt.date.fromisoformat(request.GET.get("date") or "")
+    except ValueError:
+        day = None
+    return centre, day
+
+
 def _book_page(request):
     source = request.POST if request.method == "POST" else request.GET
     guide_code = (source.get("guide") or "").upper()
@@ -133,15 +143,7 @@ def _book_page(request):
                 _remember(request, booking.code)
                 return redirect("bookings:done", code=booking.code)
     else:
-        centre = _pick(centres, request.GET.get("centre"), lambda c: c.code) or (
-            centres[0] if len(centres) == 1 else None
-        )
-        day = None
-        if request.GET.get("date"):
-            try:
-                day = dt.date.fromisoformat(request.GET["date"])
-            except ValueError:
-                day = None
+        centre, day = _chosen(request, centres)
     dates = services.open_dates(centre, guide.category) if centre else []
     day = day if day in dates else None
     slots = services.open_slots(guide, centre, day, _caller(request)) if day else []
