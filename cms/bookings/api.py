@@ -18,6 +18,7 @@ from cms.core.etag import etag
 from cms.core.idempotency import HEADER, REPLAYED_HEADER, Idempotency
 from cms.devices.access import WriteAccess
 from cms.devices.auth import DeviceTokenAuth, api_caller
+from cms.hall import services as hall
 from cms.personal.masking import mask_name, mask_phone
 from guides import applicants
 from guides.enums import WindowCategory
@@ -125,6 +126,8 @@ class TicketOut(Schema):
     category: str
     centre: str
     checked_in_at: dt.datetime
+    ahead: int  # waiting tickets of the queue called before this one
+    estimated_wait_minutes: int | None  # null until the centre has served the category lately
     booking: BookingOut
 
 
@@ -230,14 +233,19 @@ def reschedule_booking(request, code: str, payload: RescheduleIn):
 def check_in_booking(request, code: str):
     """Arrival at the centre (kiosks of that centre only): a queue ticket for the booking's window category.
     An optional JSON body `{"id_number"}` (or the `X-Id-Number` header) must match the booking; send
-    `X-Id-Number-Source: card` when the kiosk read it from the ID card. Rate-limited per kiosk and code."""
+    `X-Id-Number-Source: card` when the kiosk read it from the ID card. Rate-limited per kiosk and code.
+    `ahead` and `estimated_wait_minutes` are the ticket's place in the hall's queue, as a walk-in's ticket."""
     caller = api_caller(request, _optional_id_number(request) or request.headers.get(ID_HEADER, ""))
     booking = services.check_in(code, caller)
+    ticket = hall.enqueue_booking(booking, booking.checked_in_at)  # the queue's ticket (made at check-in)
+    ahead = hall.ahead_of(ticket)
     return {
         "code": booking.code,
         "ticket": booking.ticket,
         "category": booking.category,
         "centre": booking.slot.centre.code,
         "checked_in_at": booking.checked_in_at,
+        "ahead": ahead,
+        "estimated_wait_minutes": hall.estimated_wait_minutes(ticket, ahead),
         "booking": booking_body(booking),
     }
