@@ -9,6 +9,7 @@ from kivy.uix.boxlayout import BoxLayout
 
 from kiosk.i18n import N_, tr
 from kiosk.screens.base import KioskScreen
+from kiosk.screens.labels import labelled
 from kiosk.viewmodels.apply import DELIVERY_LABELS
 from kiosk.widgets import KButton
 
@@ -82,11 +83,11 @@ class ApplyScreen(KioskScreen):
             return tr._("Provided at the window")
         necessity = {
             "required": tr._("Required"),
-            "deferrable": tr._("May be supplied later (容缺)"),
+            "deferrable": tr._("May be supplied later"),
             "optional": tr._("Optional"),
         }[row.get("necessity", "required")]
         if row.get("state") == "scanned":
-            return f"{necessity} · {tr._('Scanned')}: {row.get('file', '')}"
+            return f"{necessity} · {labelled(tr._('Scanned'), row.get('file', ''), lang)}"
         return necessity
 
 
