@@ -68,7 +68,9 @@ class GuideScreen(KioskScreen):
         rows = []
         for item in fees["items"]:
             unit = tr.pick(item.get("unit", ""), item.get("unit_en", ""))
-            amount = tr._("¥{amount} per {unit}").format(amount=item["amount"], unit=unit) if unit else f"¥{item['amount']}"
+            amount = f"¥{item['amount']}"
+            if unit:
+                amount = tr._("¥{amount} per {unit}").format(amount=item["amount"], unit=unit)
             rows.append(_bullet(labelled(tr.pick(item["name"], item.get("name_en", "")), amount, lang)))
         return "\n".join(rows)
 
