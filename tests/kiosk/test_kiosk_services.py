@@ -400,6 +400,22 @@ def test_settings_errors_name_the_problem(tmp_path, text, environ, complaint):
         settings.load(config, environ)
 
 
+def test_every_symbol_of_the_interface_is_checked_in_the_font_at_start_up():
+    """A character the interface shows that is neither ASCII nor a Chinese ideograph must be in SYMBOLS, so
+    start-up refuses a font that would draw it as a box (as the close mark ✕ once was)."""
+    root = Path(__file__).parents[2]
+    sources = [*(root / "kiosk").rglob("*.kv"), *(root / "kiosk").rglob("*.py")]
+    sources += [root / "locale" / lang / "LC_MESSAGES" / "kiosk.po" for lang in ("zh_Hans", "en")]
+    used = {ch for path in sources for ch in path.read_text() if ord(ch) > 127 and not "\u4e00" <= ch <= "\u9fff"}
+    assert used <= set(fonts.SYMBOLS), f"add to kiosk.fonts.SYMBOLS: {''.join(sorted(used - set(fonts.SYMBOLS)))}"
+    found = fonts.find_cjk_font()
+    assert not fonts.missing_glyphs(found, fonts.SYMBOLS)
+    # A font with Chinese that lacks one symbol is refused, naming it: configured, or the only one found.
+    for configured in (str(found), ""):
+        with pytest.raises(fonts.FontMissing, match=r"cannot draw \U0001f9fe \(U\+1F9FE\)"):
+            fonts.find_cjk_font(configured, symbols="✕\U0001f9fe")
+
+
 def test_cjk_font_is_found_or_the_kiosk_refuses_to_start(tmp_path):
     found = fonts.find_cjk_font()
     assert found.is_file() and fonts._covers_chinese(found)
