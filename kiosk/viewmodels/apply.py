@@ -47,7 +47,7 @@ class ApplyViewModel(ViewModel):
     centres = ListProperty([])
     centre = StringProperty("")
     address = StringProperty("")
-    materials = ListProperty([])  # rows: index, name, name_en, necessity, notes, kind, state, file
+    materials = ListProperty([])  # rows: index, name, name_en, necessity, notes, kind, state, file, thumbnails
     scanning = NumericProperty(-1)  # the material row waiting for the scanner
     scan_message = StringProperty("")
     errors = DictProperty({}, rebind=True)
@@ -100,6 +100,7 @@ class ApplyViewModel(ViewModel):
             "kind": kind,
             "state": "missing" if kind == "scan" else "provided",
             "file": "",
+            "thumbnails": [],  # the scan's pages, small
         }
 
     def _set_row(self, index: int, **changes) -> None:
@@ -127,7 +128,12 @@ class ApplyViewModel(ViewModel):
             if index in self._scans:
                 self.services.scanner.discard(self._scans[index])
             self._scans[index] = scan
-            self._set_row(index, state="scanned", file=f"{scan.name} · {max(1, scan.size // 1024)} KB")
+            self._set_row(
+                index,
+                state="scanned",
+                file=f"{scan.name} · {max(1, scan.size // 1024)} KB",
+                thumbnails=[str(p) for p in scan.thumbnails],
+            )
             self.errors = {k: v for k, v in self.errors.items() if k != self.materials[index]["field"]}
             self.stop_scan()
         elif self._waited >= SCAN_WAIT:
@@ -143,7 +149,7 @@ class ApplyViewModel(ViewModel):
         scan = self._scans.pop(index, None)
         if scan is not None:
             self.services.scanner.discard(scan)
-        self._set_row(index, state="missing", file="")
+        self._set_row(index, state="missing", file="", thumbnails=[])
 
     # --- submitting ------------------------------------------------------------------------------------
 

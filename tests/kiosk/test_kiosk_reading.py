@@ -117,6 +117,10 @@ def test_an_application_kept_on_the_kiosk_is_not_called_received(make_kiosk):
         k.tap(widget.ids.scan)
         sample_scan(k.app.settings.scans / f"scan-{row['index']}.png")
         k.until(lambda: apply.scanning < 0, "the scan")
+        k.frames()
+        shown = next(w for w in k.screen.ids.materials.children if w.row["index"] == row["index"])
+        pages = shown.ids.thumbnails.children  # a thumbnail of the scanned page, beside its row
+        assert len(pages) == 1 and pages[0].texture is not None and pages[0].texture.width <= 240
     k.tap_id("submit")
     k.until(lambda: k.app.screen == "apply_done", "the local receipt")
     assert apply.entry.state == "pending"

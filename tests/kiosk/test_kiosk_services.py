@@ -295,6 +295,39 @@ def test_scanner_waits_for_a_file_being_written_and_clears_leftovers(tmp_path):
     assert not scan.path.exists()
 
 
+def _picture(size=(1200, 1600), colour="white"):
+    from PIL import Image
+
+    return Image.new("RGB", size, colour)
+
+
+@pytest.mark.parametrize(
+    ("name", "make", "pages"),
+    [
+        ("page.jpg", lambda path: _picture().save(path, "JPEG"), 1),
+        ("page.png", lambda path: _picture((800, 600)).save(path, "PNG"), 1),
+        ("pages.pdf", lambda path: _picture().save(path, "PDF", save_all=True, append_images=[_picture()]), 2),
+        ("broken.jpg", lambda path: path.write_bytes(JPEG), 0),  # a JPEG's first bytes, then nothing
+        ("broken.pdf", lambda path: path.write_bytes(PDF), 0),
+    ],
+)
+def test_each_scanned_page_gets_a_thumbnail(tmp_path, name, make, pages):
+    from PIL import Image
+
+    scanner = Scanner(tmp_path / "drop", tmp_path / "staging")
+    scanner.begin()
+    make(tmp_path / "drop" / name)
+    assert scanner.poll() is None
+    scan = scanner.poll()
+    assert scan is not None and len(scan.thumbnails) == pages  # a page it cannot read: the scan stands, no picture
+    for thumbnail in scan.thumbnails:
+        assert thumbnail.parent == tmp_path / "staging"
+        with Image.open(thumbnail) as image:
+            assert max(image.size) == 240
+    scanner.discard(scan)
+    assert not any((tmp_path / "staging").iterdir())  # the pictures go with the scan
+
+
 # --- tickets ------------------------------------------------------------------------------------------------
 
 
