@@ -172,6 +172,38 @@ def test_one_receipt_number_on_the_kiosk_and_the_service(make_kiosk, cms):
         assert json.loads(answer.read())["receipt"] == local
 
 
+def test_a_lost_card_does_not_block_the_application(make_kiosk, cms):
+    """原居民身份证 is required, but not when replacing a lost card: the citizen says so instead of scanning,
+    and the service accepts the application without it (its rule), marking the card not needed."""
+    import json
+    import urllib.request
+
+    k = make_kiosk()
+    person = id_number(7404)
+    k.app.open_guide(GUIDE)
+    k.frames()
+    k.tap_id("apply")
+    apply = k.app.vms["apply"]
+    k.type_into("name", "qian")
+    k.tap(k.field("id_number"))
+    k.pad(person)
+    k.tap(k.field("phone"))
+    k.pad("13700008888")
+    card = next(r for r in apply.materials if r["necessity"] == "required" and r["kind"] == "scan")
+    widget = next(w for w in k.screen.ids.materials.children if w.row["index"] == card["index"])
+    assert widget.ids.not_needed.text == "无法提供，无需提供（丢失补领）"
+    k.tap(widget.ids.not_needed)
+    assert apply.materials[card["index"]]["state"] == "not_needed"
+    k.tap_id("submit")
+    k.until(lambda: k.app.screen == "apply_done", "the receipt")
+    k.until(lambda: apply.entry.state == "sent", "the application sent")
+    receipt = apply.entry.server_receipt
+    request = urllib.request.Request(f"{cms.url}/api/v1/applications/{receipt}", headers={"X-Id-Number": person})  # noqa: S310
+    with urllib.request.urlopen(request, timeout=10) as answer:  # noqa: S310 — our own loopback server
+        materials = json.loads(answer.read())["materials"]
+    assert next(m for m in materials if m["field"] == card["field"])["state"] == "not_needed"
+
+
 def test_offline_is_a_banner_on_every_screen(make_kiosk):
     """Not only a line in the header: a strip across the screen, before anything is filled in."""
     k = make_kiosk(cms_url=f"http://127.0.0.1:{free_port()}")
