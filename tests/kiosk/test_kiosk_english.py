@@ -94,3 +94,27 @@ def period(start: str, end: str, kind: str = "regular") -> dict:
 )
 def test_touching_periods_read_as_one_opening_period(periods, shown):
     assert opening_spans(periods) == shown
+
+
+def test_a_booking_confirmed_and_looked_up_in_english_shows_no_chinese(make_kiosk):
+    """The service answers the guide's name and the centre's address in Chinese; the kiosk shows their English."""
+    from test_kiosk_journey import book
+
+    from tests.support.bookings import id_number
+
+    k = make_kiosk(language="en")
+    person = id_number(7305)
+    code = book(k, person, "13700003333")
+    seen = {"confirmation": [t for t in labels(k) if CJK.search(t) and t not in OTHER_LANGUAGE and t != "李"]}
+    k.tap_id("done")
+    k.tap_id("my_booking")
+    k.type_into("code", code)
+    k.tap(k.field("id_number"))
+    k.pad(person)
+    k.tap_id("look_up")
+    status = k.app.vms["status"]
+    k.until(lambda: status.kind == "booking", "the booking found")
+    k.frames()
+    assert code in k.screen.ids.result.text
+    seen["my booking"] = [t for t in labels(k) if CJK.search(t) and t not in OTHER_LANGUAGE]
+    assert not any(seen.values()), seen
