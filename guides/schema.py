@@ -47,6 +47,10 @@ class Material(_Strict):
     sample_en: str = ""
     notes: str = ""
     notes_en: str = ""
+    # The case in which a required material cannot be had and is not needed ("丢失补领": a lost card is
+    # not handed in): an applicant who says the case applies may leave it out; the window checks it.
+    not_needed_when: str = ""
+    not_needed_when_en: str = ""
 
 
 class Step(_Strict):

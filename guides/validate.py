@@ -165,7 +165,7 @@ def _translation_pairs(g: Guide) -> Iterable[tuple[str, str, str]]:
         for i, zh in enumerate(getattr(g, name)):
             yield f"{name}_en[{i}]", zh, english[i] if i < len(english) else ""
     rows = {
-        "materials": ("name", "blank_form", "sample", "notes"),
+        "materials": ("name", "blank_form", "sample", "notes", "not_needed_when"),
         "steps": ("name", "actor", "action"),
         "special_procedures": ("name",),
         "fees.items": ("name", "unit", "basis"),

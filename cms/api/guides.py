@@ -52,7 +52,7 @@ class GuideFilters(Schema):
     category: str = Field("", description="window category: its Chinese name or slug (e.g. police)")
     centre: str = Field("", description="centre code")
     limit: int = Field(20, ge=1, le=100)
-    offset: int = Field(0, ge=0)
+    offset: int = Field(0, ge=0, le=1_000_000)  # past any catalogue; SQLite refuses offsets beyond 64 bits
 
 
 def _category(value: str) -> str:

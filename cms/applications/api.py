@@ -97,6 +97,9 @@ class FormMaterial(Schema):
     asked: bool
     from_licence_library: bool
     notes: str
+    not_needed_when: str
+    not_needed_when_en: str
+    not_needed_field: str | None
 
 
 class FormCentre(Schema):
@@ -139,6 +142,11 @@ def application_form(request, code: str):
                 "asked": m.asked,
                 "from_licence_library": m.from_licence_library,
                 "notes": m.notes,
+                # a required material the applicant may say they cannot have, in this case: send
+                # `not_needed_field` = 1 instead of the file
+                "not_needed_when": m.not_needed_when,
+                "not_needed_when_en": m.not_needed_when_en,
+                "not_needed_field": m.not_needed_field if m.required and m.not_needed_when else None,
             }
             for m in form.materials
         ],
@@ -178,8 +186,10 @@ def submit_application(request, response: HttpResponse):
     """Apply online (multipart/form-data): `guide`, `applicant_kind` (person|company), `name`,
     `id_number` (person) or `uscc` and `contact_name` (company), `phone`, optional `email` and `language`,
     `delivery` (pickup|express|electronic), `centre` (pickup) or `address` (express), and one file
-    `material_<n>` per material of `GET /applications/forms/{code}`. Answers 201 with the receipt (a replay
-    of an `Idempotency-Key` answers the application as it is now, with `Idempotent-Replayed: true`).
+    `material_<n>` per material of `GET /applications/forms/{code}` (or, for a required material with a
+    `not_needed_when` case such as a lost card, `material_<n>_not_needed=1`: the window checks the case).
+    Answers 201 with the receipt (a replay of an `Idempotency-Key` answers the application as it is now,
+    with `Idempotent-Replayed: true`).
     Rate-limited per caller and per identifier (429 with `Retry-After`)."""
     caller = api_caller(request)
     services.refuse_spent_caller(caller)  # before the upload is read

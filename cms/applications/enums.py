@@ -43,3 +43,4 @@ class MaterialState(models.TextChoices):
     REQUESTED = "requested", pgettext_lazy("material state", "Supplement requested")
     NOT_GIVEN = "not_given", pgettext_lazy("material state", "Not given (optional)")
     FROM_LICENCE_LIBRARY = "from_licence_library", pgettext_lazy("material state", "From the e-licence library")
+    NOT_NEEDED = "not_needed", pgettext_lazy("material state", "Not needed in the applicant's case")

@@ -63,10 +63,17 @@ class MaterialSlot:
     source: str
     notes: str
     notes_en: str
+    not_needed_when: str = ""  # a case in which a required material cannot be had ("丢失补领")
+    not_needed_when_en: str = ""
 
     @property
     def field(self) -> str:
         return f"material_{self.position}"
+
+    @property
+    def not_needed_field(self) -> str:
+        """The form field by which an applicant says the case applies: `material_<n>_not_needed`."""
+        return f"{self.field}_not_needed"
 
     @property
     def asked(self) -> bool:
@@ -126,7 +133,18 @@ def online_guide(code: str) -> ServiceGuidePage:
 
 def form_for(guide: ServiceGuidePage) -> ApplicationForm:
     materials = [
-        MaterialSlot(n, m.name, m.name_en, m.necessity, m.from_licence_library, m.source, m.notes, m.notes_en)
+        MaterialSlot(
+            n,
+            m.name,
+            m.name_en,
+            m.necessity,
+            m.from_licence_library,
+            m.source,
+            m.notes,
+            m.notes_en,
+            m.not_needed_when,
+            m.not_needed_when_en,
+        )
         for n, m in enumerate(guide.materials.all().order_by("sort_order", "pk"), start=1)
     ]
     kinds = {
@@ -286,6 +304,17 @@ def receipt_for(proposed: str, caller: Caller) -> str:
     return new_code(RECEIPT_LENGTH, taken)
 
 
+def not_needed_in_case(form: ApplicationForm, data) -> set[str]:
+    """The required materials the applicant says they cannot have, in the case the guide names (a lost
+    card is not handed in): `material_<n>_not_needed` set. Said of any other material, it changes nothing."""
+    said = {
+        s.field
+        for s in form.asked
+        if str(data.get(s.not_needed_field, "")).strip().lower() in ("1", "true", "on", "yes")
+    }
+    return {s.field for s in form.asked if s.required and s.not_needed_when and s.field in said}
+
+
 def submit(
     guide_code: str,
     data,
@@ -304,8 +333,9 @@ def submit(
     applicant, delivery = validate_applicant(form, data)
     limits.check("application", caller, id_number=applicant.identifier, by_caller=False)
     checked = uploads.check_batch(files, form.fields)
+    not_needed = not_needed_in_case(form, data)
     missing = {s.field: Text("此项为必交材料，请上传", "this material is required") for s in form.asked if s.required}
-    missing = {f: m for f, m in missing.items() if f not in checked}
+    missing = {f: m for f, m in missing.items() if f not in checked and f not in not_needed}
     if missing:
         raise Refusal(400, "material_missing", "缺少必交材料", "a required material is missing", missing)
     deferred = [s for s in form.asked if s.deferrable and s.field not in checked]
@@ -352,6 +382,8 @@ def submit(
                 row.state = MaterialState.FROM_LICENCE_LIBRARY
             elif slot in deferred:
                 row.state = MaterialState.MISSING
+            elif slot.field in not_needed:
+                row.state = MaterialState.NOT_NEEDED  # the window checks the case (a lost card: its report)
             else:
                 row.state = MaterialState.NOT_GIVEN
             row.save()

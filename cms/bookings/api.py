@@ -17,7 +17,7 @@ from cms.core.errors import ErrorBody
 from cms.core.etag import etag
 from cms.core.idempotency import HEADER, REPLAYED_HEADER, Idempotency
 from cms.devices.access import WriteAccess
-from cms.devices.auth import DeviceTokenAuth, api_caller
+from cms.devices.auth import api_caller
 from cms.identity import codes
 from cms.personal.masking import mask_name, mask_phone
 from guides import applicants
@@ -125,15 +125,6 @@ class BookingOut(Schema):
 class RescheduleIn(Schema):
     slot: int
     id_number: str = ""
-
-
-class TicketOut(Schema):
-    code: str
-    ticket: str
-    category: str
-    centre: str
-    checked_in_at: dt.datetime
-    booking: BookingOut
 
 
 # What a booking's answer carries only when asked: drawing a QR code and writing an .ics cost about as much
@@ -251,32 +242,3 @@ def reschedule_booking(request, code: str, payload: RescheduleIn, include: str =
     asked = included(include)
     caller = api_caller(request, _id_number(request, payload.id_number))
     return booking_body(services.reschedule(services.find(code, caller), payload.slot, caller), asked)
-
-
-@bookings_router.post(
-    "/{code}/check-in",
-    auth=DeviceTokenAuth(),
-    response={
-        200: TicketOut,
-        400: ErrorBody,
-        401: ErrorBody,
-        403: ErrorBody,
-        404: ErrorBody,
-        409: ErrorBody,
-        429: ErrorBody,
-    },
-)
-def check_in_booking(request, code: str):
-    """Arrival at the centre (kiosks of that centre only): a queue ticket for the booking's window category.
-    An optional JSON body `{"id_number"}` (or the `X-Id-Number` header) must match the booking; send
-    `X-Id-Number-Source: card` when the kiosk read it from the ID card. Rate-limited per kiosk and code."""
-    caller = api_caller(request, _optional_id_number(request) or request.headers.get(ID_HEADER, ""))
-    booking = services.check_in(code, caller)
-    return {
-        "code": booking.code,
-        "ticket": booking.ticket,
-        "category": booking.category,
-        "centre": booking.slot.centre.code,
-        "checked_in_at": booking.checked_in_at,
-        "booking": booking_body(booking),
-    }

@@ -13,7 +13,12 @@ class PersonalFields(forms.Form):
         max_length=30,
         widget=forms.TextInput(attrs={"autocomplete": "off", "spellcheck": "false"}),
     )
-    email = forms.EmailField(label=_("E-mail (optional, for the confirmation and a reminder)"), required=False)
+    email = forms.EmailField(
+        label=_("E-mail (optional, for the confirmation and a reminder)"),
+        required=False,
+        # Django's own Chinese says "Email" in Latin letters; ours reads as one language
+        error_messages={"invalid": _("Please enter a valid e-mail address.")},
+    )
 
 
 class BookForm(PersonalFields):

@@ -198,6 +198,14 @@ class GuideMaterial(GuideRow):
     sample_en = models.CharField("示例样表（英文）sample (English)", max_length=255, blank=True)
     notes = models.TextField("备注 notes", blank=True)
     notes_en = models.TextField("备注（英文）notes (English)", blank=True)
+    not_needed_when = models.CharField(
+        "无需提供的情形 not needed when",
+        max_length=100,
+        blank=True,
+        help_text="必交材料在此情形下无法提供也无需提供，如“丢失补领” / a case in which the applicant cannot have it, "
+        "e.g. replacing a lost card",
+    )
+    not_needed_when_en = models.CharField("无需提供的情形（英文）not needed when (English)", max_length=200, blank=True)
 
 
 class GuideStep(GuideRow):

@@ -6,9 +6,11 @@ from kivy.lang import Builder
 from kivy.metrics import dp
 from kivy.properties import DictProperty, ObjectProperty
 from kivy.uix.boxlayout import BoxLayout
+from kivy.uix.image import Image
 
 from kiosk.i18n import N_, tr
 from kiosk.screens.base import KioskScreen
+from kiosk.screens.labels import labelled
 from kiosk.viewmodels.apply import DELIVERY_LABELS
 from kiosk.widgets import KButton
 
@@ -18,6 +20,27 @@ APPLICANT_LABELS = {"person": N_("A person"), "company": N_("A company")}
 class MaterialRow(BoxLayout):
     row = DictProperty({}, rebind=True)
     screen = ObjectProperty(None)
+
+    def on_kv_post(self, base_widget):
+        self._thumbnails()
+        self.bind(row=self._thumbnails)
+
+    def _thumbnails(self, *args) -> None:
+        """What was scanned, page by page: the citizen sees it is the right document, the right way up."""
+        box = self.ids.thumbnails
+        box.clear_widgets()
+        for path in self.row.get("thumbnails", []):
+            # nocache: a citizen's document must not stay in Kivy's texture cache once the row is gone
+            box.add_widget(
+                Image(
+                    source=path,
+                    nocache=True,
+                    size_hint=(None, None),
+                    size=(dp(80), dp(80)),
+                    fit_mode="contain",
+                    pos_hint={"center_y": 0.5},
+                )
+            )
 
 
 class ApplyScreen(KioskScreen):
@@ -82,11 +105,11 @@ class ApplyScreen(KioskScreen):
             return tr._("Provided at the window")
         necessity = {
             "required": tr._("Required"),
-            "deferrable": tr._("May be supplied later (容缺)"),
+            "deferrable": tr._("May be supplied later"),
             "optional": tr._("Optional"),
         }[row.get("necessity", "required")]
         if row.get("state") == "scanned":
-            return f"{necessity} · {tr._('Scanned')}: {row.get('file', '')}"
+            return f"{necessity} · {labelled(tr._('Scanned'), row.get('file', ''), lang)}"
         return necessity
 
 

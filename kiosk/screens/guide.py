@@ -8,10 +8,10 @@ from kivy.utils import escape_markup
 
 from kiosk.i18n import N_, tr
 from kiosk.screens.base import KioskScreen
-from kiosk.screens.labels import category_label
+from kiosk.screens.labels import aside, category_label, labelled, listed
 from kiosk.viewmodels.apply import DELIVERY_LABELS
 
-NECESSITY = {"required": N_("Required"), "deferrable": N_("May be supplied later (容缺)"), "optional": N_("Optional")}
+NECESSITY = {"required": N_("Required"), "deferrable": N_("May be supplied later"), "optional": N_("Optional")}
 FORMS = {
     "original": N_("original"),
     "copy": N_("copy"),
@@ -65,10 +65,21 @@ class GuideScreen(KioskScreen):
         fees = guide.get("fees") or {}
         if fees.get("free", True) or not fees.get("items"):
             return ""
-        return "\n".join(_bullet(f"{i['name']}: ¥{i['amount']}") for i in fees["items"])
+        rows = []
+        for item in fees["items"]:
+            unit = tr.pick(item.get("unit", ""), item.get("unit_en", ""))
+            amount = f"¥{item['amount']}"
+            if unit:
+                amount = tr._("¥{amount} per {unit}").format(amount=item["amount"], unit=unit)
+            rows.append(_bullet(labelled(tr.pick(item["name"], item.get("name_en", "")), amount, lang)))
+        return "\n".join(rows)
 
     def conditions(self, guide: dict, lang: str) -> str:
-        return "\n".join(_bullet(c) for c in guide.get("conditions") or [])
+        rows = [_bullet(c) for c in tr.pick(guide.get("conditions") or [], guide.get("conditions_en") or [])]
+        prohibitions = tr.pick(guide.get("prohibitions") or [], guide.get("prohibitions_en") or [])
+        if prohibitions:  # 禁止性要求: what an applicant must not do, under the conditions
+            rows += [f"[b]{_e(tr._('Not allowed'))}[/b]", *(_bullet(p) for p in prohibitions)]
+        return "\n".join(rows)
 
     def materials(self, guide: dict, lang: str) -> str:
         rows = []
@@ -92,31 +103,36 @@ class GuideScreen(KioskScreen):
         for n, step in enumerate(guide.get("steps") or [], start=1):
             name = _e(tr.pick(step["name"], step.get("name_en", "")))
             days = tr._("{days} working days").format(days=step["days"]) if step.get("days") else tr._("same day")
-            rows.append(f"{n}. [b]{name}[/b] — {_e(step.get('actor', ''))} ({_e(days)})")
+            actor = tr.pick(step.get("actor", ""), step.get("actor_en", ""))
+            rows.append(f"{n}. [b]{name}[/b] — {_e(aside(actor, days, lang))}")
         return "\n".join(rows)
 
     def result(self, guide: dict, lang: str) -> str:
         result = guide.get("result") or {}
         if not result:
             return ""
-        ways = ", ".join(tr._(DELIVERY_LABELS.get(d, d)) for d in result.get("delivery", []))
+        ways = listed((tr._(DELIVERY_LABELS.get(d, d)) for d in result.get("delivery", [])), lang)
         certificate = tr.pick(result["certificate"], result.get("certificate_en", ""))
-        return f"{_e(certificate)}\n{_e(tr._('How you get it'))}: {_e(ways)}"
+        rows = [certificate, labelled(tr._("How you get it"), ways, lang)]
+        validity = tr.pick(result.get("validity", ""), result.get("validity_en", ""))
+        if validity:
+            rows.append(labelled(tr._("Valid for"), validity, lang))
+        return "\n".join(_e(row) for row in rows)
 
     def where(self, centres: list[dict], lang: str) -> str:
         rows = []
         for c in centres:
-            today = ", ".join(c.get("today") or []) or tr._("closed today")
+            today = listed(c.get("today") or [], lang) or tr._("closed today")
             rows.append(
                 f"[b]{_e(tr.pick(c['name'], c.get('name_en', '')))}[/b]\n"
                 f"    {_e(tr.pick(c.get('address', ''), c.get('address_en', '')))} · ☎ {_e(c.get('phone', ''))}\n"
-                f"    {_e(tr._('Today'))}: {_e(today)}"
+                f"    {_e(labelled(tr._('Today'), today, lang))}"
             )
         return "\n".join(rows)
 
     def contact(self, guide: dict, lang: str) -> str:
         contact = guide.get("contact") or {}
-        phones = ", ".join(contact.get("consultation_phones") or [])
+        phones = listed(contact.get("consultation_phones") or [], lang)
         return _e(
             tr._("Questions: {phones}. Complaints: {complaint}.").format(
                 phones=phones, complaint=contact.get("complaint_phone", "12345")
@@ -127,7 +143,8 @@ class GuideScreen(KioskScreen):
         if not guide:
             return ""
         category = category_label(guide.get("category", ""), lang)
-        return f"{category} · {guide.get('department', '')} · {guide.get('code', '')}"
+        department = tr.pick(guide.get("department", ""), guide.get("department_en", ""))
+        return f"{category} · {department} · {guide.get('code', '')}"
 
 
 Builder.load_file(str(Path(__file__).with_suffix(".kv")))

@@ -13,6 +13,21 @@ LOCALES = {"zh_Hans": "zh_Hans_CN", "en": "en"}
 _MARK = re.compile(r"<mark>(.*?)</mark>", re.S)
 
 
+def listed(items, lang: str) -> str:
+    """Items in a run: "窗口领取、快递送达" in Chinese (full-width enumeration comma), "a, b" in English."""
+    return ("、" if lang == "zh_Hans" else ", ").join(items)
+
+
+def labelled(label: str, value: str, lang: str) -> str:
+    """ "今日：08:30–17:00" in Chinese (full-width colon), "Today: 08:30–17:00" in English."""
+    return f"{label}：{value}" if lang == "zh_Hans" else f"{label}: {value}"
+
+
+def aside(text: str, note: str, lang: str) -> str:
+    """ "受理 — 窗口（当日）" in Chinese (full-width brackets), "Acceptance — window (same day)" in English."""
+    return f"{text}（{note}）" if lang == "zh_Hans" else f"{text} ({note})"
+
+
 def category_label(value: str, lang: str) -> str:
     """A window category in the interface language."""
     if lang == "en" and value in set(WindowCategory):

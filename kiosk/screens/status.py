@@ -8,7 +8,7 @@ from kivy.utils import escape_markup
 
 from kiosk.i18n import N_, tr
 from kiosk.screens.base import KioskScreen
-from kiosk.screens.labels import day_label, slot_label
+from kiosk.screens.labels import day_label, labelled, slot_label
 
 BOOKING_STATUS = {
     "booked": N_("Booked"),
@@ -64,19 +64,19 @@ class StatusScreen(KioskScreen):
         status = tr._(BOOKING_STATUS.get(b.get("status", ""), b.get("status", "")))
         lines = [
             f"[b]{_e(tr._('Booking'))} {_e(b['code'])}[/b] · {_e(status)}",
-            _e(b["guide"]["name"]),
+            _e(tr.pick(b["guide"]["name"], b["guide"].get("name_en", ""))),
             f"{_e(day_label(b['slot']['start'], tr.lang, year=True))} {_e(slot_label(b['slot']))}",
             _e(tr.pick(b["centre"]["name"], b["centre"].get("name_en", ""))),
-            _e(b["centre"].get("address", "")),
+            _e(tr.pick(b["centre"].get("address", ""), b["centre"].get("address_en", ""))),
         ]
         if b.get("ticket"):
-            lines.append(f"[b]{_e(tr._('Queue number'))}: {_e(b['ticket'])}[/b]")
+            lines.append(f"[b]{_e(labelled(tr._('Queue number'), b['ticket'], tr.lang))}[/b]")
         return "\n".join(lines)
 
     def _application(self, a: dict) -> str:
         lines = [f"[b]{_e(tr._('Application'))} {_e(a.get('receipt', ''))}[/b] · {_e(_status(a.get('status', '')))}"]
         guide = a.get("guide") or {}
-        lines.append(_e(guide.get("name", "")))
+        lines.append(_e(tr.pick(guide.get("name", ""), guide.get("name_en", ""))))
         if a.get("reason"):
             lines.append(_e(tr.message("", None, a["reason"])))
         if a.get("supplement_deadline"):
@@ -85,7 +85,7 @@ class StatusScreen(KioskScreen):
             lines.append(f"{_e(tr._('Due by'))} {_e(a['due_date'])}")
         tracking = (a.get("delivery") or {}).get("tracking_number")
         if tracking:
-            lines.append(f"{_e(tr._('Express tracking number'))}: {_e(tracking)}")
+            lines.append(_e(labelled(tr._("Express tracking number"), tracking, tr.lang)))
         for event in a.get("history") or []:
             when = str(event.get("at") or "")[:16].replace("T", " ")
             lines.append(f"•\u00a0{_e(when)} {_e(_status(event.get('to', '')))}")
@@ -96,10 +96,11 @@ class StatusScreen(KioskScreen):
         lines = [
             f"[b]{_e(tr._('Application'))} {_e(e['receipt'])}[/b] · {_e(tr._(LOCAL_STATE[e['state']]))}",
             _e(tr.pick(e["guide_name"], e["guide_name_en"])),
-            f"{_e(tr._('Handed in at this kiosk'))}: {created}",
+            _e(labelled(tr._("Handed in at this kiosk"), created, tr.lang)),
         ]
         if e["server_receipt"]:
-            lines.append(f"{_e(tr._('Receipt number of the service'))}: [b]{_e(e['server_receipt'])}[/b]")
+            label = labelled(tr._("Receipt number of the service"), "", tr.lang)
+            lines.append(f"{_e(label)}[b]{_e(e['server_receipt'])}[/b]")
         if e["error"]:
             lines.append(_e(tr.message("", None, e["error"])))
         if remote:

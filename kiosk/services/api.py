@@ -150,8 +150,9 @@ class ApiClient:
                 )
                 retry_after = answer.headers.get("Retry-After")
             finally:
-                for _field, (_name, handle, _kind) in opened or ():
-                    handle.close()
+                for _field, spec in opened or ():
+                    if len(spec) == 3:  # an opened file, not a plain field
+                        spec[1].close()
             if attempt >= retries:
                 raise failure
             pause = self.delay(attempt, retry_after)
@@ -193,7 +194,11 @@ class ApiClient:
         return self.request("POST", f"/bookings/{code}/check-in", json_body={}, idempotency_key=idempotency_key).body
 
     def submit_application(self, fields: dict, files: list, idempotency_key: str, retries: int = 0) -> Response:
-        """POST /applications as multipart: `fields` as form fields, `files` as (field, (name, path, type))."""
+        """POST /applications as multipart: `fields` as form fields, `files` as (field, (name, path, type)).
+        Without files (a lost card said instead of scanned, 容缺 ones left out) the fields go as multipart
+        parts of their own: given no files, requests would send them url-encoded, which the service refuses."""
+        if not files:
+            fields, files = None, [(name, (None, str(value))) for name, value in fields.items()]
         return self.request(
             "POST", "/applications", data=fields, files=files, idempotency_key=idempotency_key, retries=retries
         )
@@ -203,10 +208,13 @@ class ApiClient:
 
 
 def _open_files(files: list | None):
-    """Multipart parts from (field, (name, path, type)) rows, each file opened afresh for this attempt."""
+    """Multipart parts from (field, (name, path, type)) rows, each file opened afresh for this attempt; a
+    (field, (None, text)) row is a plain form field."""
     if not files:
         return None
-    return [(fieldname, (name, open(path, "rb"), kind)) for fieldname, (name, path, kind) in files]
+    return [
+        (fieldname, (spec[0], open(spec[1], "rb"), spec[2]) if len(spec) == 3 else spec) for fieldname, spec in files
+    ]
 
 
 def _error(answer: requests.Response) -> ApiError:

@@ -2,16 +2,23 @@
 the kiosk takes it into its own staging folder, so the next citizen never sees it.
 
 A file is taken once its size has stopped changing (the scanner has finished writing), if it is a
-PDF, JPEG or PNG by its first bytes (not its name) and not larger than MAX_BYTES.
+PDF, JPEG or PNG by its first bytes (not its name) and not larger than MAX_BYTES. Each page gets a small
+thumbnail beside it in staging, so the citizen sees what was scanned (an image: itself; a PDF: the image
+the scanner put on each page, up to THUMBNAIL_PAGES); a page that cannot be read gets none.
 """
 
+import logging
 import shutil
 import time
 import uuid
 from dataclasses import dataclass
 from pathlib import Path
 
+log = logging.getLogger(__name__)
+
 MAX_BYTES = 10 * 1024 * 1024
+THUMBNAIL_SIZE = (240, 240)  # pixels, the longer side
+THUMBNAIL_PAGES = 6
 SIGNATURES = (
     (b"%PDF-", ".pdf", "application/pdf"),
     (b"\xff\xd8\xff", ".jpg", "image/jpeg"),
@@ -25,6 +32,7 @@ class Scan:
     name: str
     content_type: str
     size: int
+    thumbnails: tuple[Path, ...] = ()  # one small PNG per page, in staging
 
 
 class ScanRefused(Exception):
@@ -81,10 +89,36 @@ class Scanner:
         target = self.staging_dir / f"{uuid.uuid4().hex}{suffix}"
         shutil.move(path, target)
         name = time.strftime("scan-%Y%m%d-%H%M%S") + suffix
-        return Scan(target, name, content_type, size)
+        return Scan(target, name, content_type, size, self._thumbnails(target, content_type))
+
+    def _thumbnails(self, path: Path, content_type: str) -> tuple[Path, ...]:
+        from PIL import Image, UnidentifiedImageError
+        from pypdf import PdfReader
+        from pypdf.errors import PyPdfError
+
+        try:
+            if content_type == "application/pdf":
+                pages = PdfReader(path).pages[:THUMBNAIL_PAGES]
+                images = [max(page.images, key=lambda i: len(i.data)).image for page in pages if page.images]
+            else:
+                images = [Image.open(path)]
+            made = []
+            for image in images:
+                image.draft("RGB", THUMBNAIL_SIZE)  # a JPEG decodes at a fraction of its size: fast
+                image = image.convert("RGB")
+                image.thumbnail(THUMBNAIL_SIZE)
+                target = path.with_name(f"{path.stem}-{len(made) + 1}.thumb.png")
+                image.save(target)
+                made.append(target)
+            return tuple(made)
+        except (OSError, ValueError, KeyError, UnidentifiedImageError, Image.DecompressionBombError, PyPdfError) as exc:
+            log.info("no thumbnail for a scan: %s", exc)  # the scan itself stands; the server checks it
+            return ()
 
     def discard(self, scan: Scan) -> None:
         scan.path.unlink(missing_ok=True)
+        for thumbnail in scan.thumbnails:
+            thumbnail.unlink(missing_ok=True)
 
     def wipe(self) -> None:
         """Remove every staged scan (the session ended) and anything left in the drop folder."""

@@ -47,7 +47,7 @@ class ApplyViewModel(ViewModel):
     centres = ListProperty([])
     centre = StringProperty("")
     address = StringProperty("")
-    materials = ListProperty([])  # rows: index, name, name_en, necessity, notes, kind, state, file
+    materials = ListProperty([])  # rows: index, name, name_en, necessity, notes, kind, state, file, thumbnails
     scanning = NumericProperty(-1)  # the material row waiting for the scanner
     scan_message = StringProperty("")
     errors = DictProperty({}, rebind=True)
@@ -89,6 +89,7 @@ class ApplyViewModel(ViewModel):
             kind = "window"
         else:
             kind = "scan"
+        required = material.get("necessity", "required") == "required"
         return {
             "index": index,
             "field": f"material_{index + 1}",  # the API numbers a guide's materials from 1
@@ -100,6 +101,10 @@ class ApplyViewModel(ViewModel):
             "kind": kind,
             "state": "missing" if kind == "scan" else "provided",
             "file": "",
+            "thumbnails": [],  # the scan's pages, small
+            # the case in which the citizen cannot have it (a lost card): they may say so instead of scanning
+            "not_needed_when": material.get("not_needed_when", "") if kind == "scan" and required else "",
+            "not_needed_when_en": material.get("not_needed_when_en", ""),
         }
 
     def _set_row(self, index: int, **changes) -> None:
@@ -127,7 +132,12 @@ class ApplyViewModel(ViewModel):
             if index in self._scans:
                 self.services.scanner.discard(self._scans[index])
             self._scans[index] = scan
-            self._set_row(index, state="scanned", file=f"{scan.name} · {max(1, scan.size // 1024)} KB")
+            self._set_row(
+                index,
+                state="scanned",
+                file=f"{scan.name} · {max(1, scan.size // 1024)} KB",
+                thumbnails=[str(p) for p in scan.thumbnails],
+            )
             self.errors = {k: v for k, v in self.errors.items() if k != self.materials[index]["field"]}
             self.stop_scan()
         elif self._waited >= SCAN_WAIT:
@@ -139,11 +149,21 @@ class ApplyViewModel(ViewModel):
             self._poll = None
         self.scanning, self.scan_message = -1, message
 
+    def not_needed(self, index: int) -> None:
+        """The citizen says the material's case applies (a lost card), or takes it back: no scan then; the
+        service accepts the application without it and the window checks the case."""
+        if self.materials[index]["state"] == "not_needed":
+            self._set_row(index, state="missing")
+            return
+        self.remove(index)
+        self._set_row(index, state="not_needed")
+        self.errors = {k: v for k, v in self.errors.items() if k != self.materials[index]["field"]}
+
     def remove(self, index: int) -> None:
         scan = self._scans.pop(index, None)
         if scan is not None:
             self.services.scanner.discard(scan)
-        self._set_row(index, state="missing", file="")
+        self._set_row(index, state="missing", file="", thumbnails=[])
 
     # --- submitting ------------------------------------------------------------------------------------
 
@@ -158,13 +178,15 @@ class ApplyViewModel(ViewModel):
             "address": check_address(self.address) if self.delivery == "express" else None,
         }
         errors |= {field: problem for field, problem in checks.items() if problem}
-        files = []
+        files, not_needed = [], []
         for row in self.materials:
             if row["kind"] != "scan":
                 continue
             scan = self._scans.get(row["index"])
             if scan is not None:
                 files.append((row["field"], scan.path, scan.name, scan.content_type))
+            elif row["state"] == "not_needed":
+                not_needed.append(row["field"])
             elif row["necessity"] == "required":  # a deferrable one left out: accepted pending supplement
                 errors[row["field"]] = error(MISSING)
         self.errors = errors
@@ -180,6 +202,7 @@ class ApplyViewModel(ViewModel):
             "delivery": self.delivery,
             "language": "en" if tr.lang == "en" else "zh-hans",
         }
+        fields |= {f"{field}_not_needed": "1" for field in not_needed}
         if company:
             fields["contact_name"] = self.contact.strip()
         if self.delivery == "pickup":

@@ -43,6 +43,7 @@ class CheckInViewModel(ViewModel):
                 f"{ticket['category']} · {booking['guide']['name']}",
                 f"{booking['centre']['name']}",
                 f"预约码 Booking {ticket['code']}",
+                f"前面还有 {ticket['ahead']} 人 / {ticket['ahead']} ahead of you",
                 "请留意叫号屏 / Please watch the display for your number",
             ],
         )

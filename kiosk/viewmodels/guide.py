@@ -6,6 +6,20 @@ from kiosk.services.sync import today
 from kiosk.viewmodels.base import ViewModel
 
 
+def opening_spans(periods: list[dict]) -> list[tuple[str, str]]:
+    """The citizen's view of a day: when the windows are open, as ("HH:MM", "HH:MM") spans. The service marks
+    each period with the rule that opens it (regular, staggered over midday, extended into the evening), so
+    08:30–12:00, 12:00–12:30 and 12:30–17:00 follow each other; a citizen reads one period, 08:30–17:00."""
+    spans: list[list[str]] = []
+    for period in sorted(periods, key=lambda p: p["start"]):
+        start, end = period["start"][11:16], period["end"][11:16]
+        if spans and spans[-1][1] >= start:
+            spans[-1][1] = max(spans[-1][1], end)
+        else:
+            spans.append([start, end])
+    return [(start, end) for start, end in spans]
+
+
 class GuideViewModel(ViewModel):
     code = StringProperty("")
     guide = DictProperty({}, rebind=True)  # rebind: kv reads guide.get(…)
@@ -36,14 +50,14 @@ class GuideViewModel(ViewModel):
         return rows
 
     def _today(self, centre: str, category: str) -> list[str]:
-        """Today's opening periods for the category, as "08:30–12:00" strings (empty: closed today)."""
+        """Today's opening periods for the category, as "08:30–17:00" strings (empty: closed today)."""
         hours = self.services.catalogue.hours(centre) or {}
         for day in hours.get("items", []):
             if day["date"] != today().isoformat():
                 continue
             for cat in day.get("categories", []):
                 if cat["category"] == category:
-                    return [f"{p['start'][11:16]}–{p['end'][11:16]}" for p in cat.get("periods", [])]
+                    return [f"{start}–{end}" for start, end in opening_spans(cat.get("periods", []))]
         return []
 
     def changed(self, codes: set[str], centres: bool) -> None:

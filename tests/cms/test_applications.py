@@ -209,6 +209,48 @@ def test_a_required_material_cannot_be_left_out(client):
     assert not list(Path(services.uploads.files_dir()).rglob("*.*"))  # nothing left behind
 
 
+LOST_CARD = "330482-GA-001"  # 原居民身份证: required, not needed when replacing a lost card
+
+
+def _send(client, channel: str, data: dict):
+    """An application through the API, or through the website's form (the page first, for its key)."""
+    if channel == "api":
+        return post_api(client, {"guide": LOST_CARD, **data})
+    page = client.get(f"/apply/{LOST_CARD}/").content.decode()
+    key = re.search(r'name="form_key" value="([^"]+)"', page).group(1)
+    return client.post(f"/apply/{LOST_CARD}/", {"form_key": key, "language": "zh-hans", **data})
+
+
+@pytest.mark.parametrize("channel", ["api", "website"])
+def test_a_lost_card_does_not_block_the_application(client, channel):
+    """A required material the applicant cannot have, in the case its guide names (a lost card is not handed
+    in), may be left out when the applicant says so; not otherwise, and not for any other material."""
+    form = form_of(LOST_CARD)
+    card = next(m for m in form.asked if m.required)
+    assert card.not_needed_when == "丢失补领" and card.not_needed_when_en == "replacing a lost card"
+    base = {**person(), **delivery_for(form)}
+    optional = next(m for m in form.asked if not m.required)
+    refused = _send(client, channel, {**base, optional.not_needed_field: "1"})  # said of another material
+    assert refused.status_code == 400 and not Application.objects.exists()
+    accepted = _send(client, channel, {**base, card.not_needed_field: "1"})
+    assert accepted.status_code == (201 if channel == "api" else 302), accepted.content
+    application = Application.objects.get()
+    assert application.status == ApplicationStatus.SUBMITTED  # nothing to supply later
+    row = application.materials.get(position=card.position)
+    assert row.state == MaterialState.NOT_NEEDED and not row.file
+
+
+def test_the_form_offers_the_case_in_which_a_material_is_not_needed(client):
+    form = form_of(LOST_CARD)
+    card = next(m for m in form.asked if m.required)
+    page = client.get(f"/apply/{LOST_CARD}/").content.decode()
+    assert f'name="{card.not_needed_field}"' in page and "丢失补领" in page
+    assert f'type="file" name="{card.field}" accept="application/pdf,image/jpeg,image/png">' in page  # not required
+    answer = client.get(f"/api/v1/applications/forms/{LOST_CARD}").json()
+    offered = {m["field"]: m["not_needed_field"] for m in answer["materials"] if m["asked"]}
+    assert offered == {card.field: card.not_needed_field, **{m.field: None for m in form.asked if m is not card}}
+
+
 def test_express_delivery_needs_and_keeps_the_address(client):
     form = form_of(IMMEDIATE)
     address = "浙江省平湖市当湖街道新华中路100号"

@@ -255,6 +255,34 @@ def test_a_checked_in_booking_is_called_before_walk_ins_who_came_after_its_slot_
     assert len({before, checked, after}) == 3  # one numbering for walk-ins and check-ins
 
 
+def test_check_in_answers_the_place_in_the_queue_and_the_estimate(client, hall_day, kiosk):
+    _, token = make_counter(1)
+    for minutes in (6, 10):  # two services of 6 and 10 minutes, so the centre has an estimate
+        take(client, kiosk)
+        start = clock.now()
+        with travel(start):
+            window(client, token, "call-next")
+        with travel(start + dt.timedelta(minutes=minutes)):
+            window(client, token, "done")
+    slot = future_slots("city", POLICE)[0]
+    answer = client.post(
+        "/api/v1/bookings",
+        {"slot": slot.pk, "guide": GUIDE, "name": "张三", "phone": "13812345678", "id_number": id_number(8)},
+        content_type="application/json",
+    )
+    code = answer.json()["code"]
+    start = clock.now() + dt.timedelta(minutes=10)
+    Slot.objects.filter(pk=slot.pk).update(start=start, end=start + dt.timedelta(minutes=30), date=clock.today())
+    take(client, kiosk)
+    take(client, kiosk)  # two walk-ins came before the slot began
+    checked = client.post(f"/api/v1/bookings/{code}/check-in", headers=kiosk)
+    assert checked.status_code == 200, checked.content
+    body = checked.json()
+    assert body["ahead"] == 2 and body["estimated_wait_minutes"] == 16  # two ahead × 8 minutes, one window
+    again = client.post(f"/api/v1/bookings/{code}/check-in", headers=kiosk).json()  # a repeat: the same place
+    assert (again["ticket"], again["ahead"]) == (body["ticket"], 2)
+
+
 # --- the display -------------------------------------------------------------------------------------------
 
 

@@ -1,5 +1,5 @@
-"""The kiosk and the CMS while both run: check-in gives a queue ticket, status lookup shows the booking,
-and a guide published in the CMS appears on the open screen without a restart."""
+"""The kiosk and the CMS while both run: check-in gives a queue ticket and the people ahead, status lookup
+shows the booking, and a guide published in the CMS appears on the open screen without a restart."""
 
 import datetime as dt
 import json
@@ -62,6 +62,9 @@ def test_check_in_gives_a_queue_ticket_and_status_shows_it(make_kiosk, cms):
     ticket = checkin.ticket["ticket"]
     assert ticket.startswith("F")  # 公安服务's letter
     assert k.screen.ids.ticket.text == ticket
+    # The place in the queue, from the service (the hall's count of waiting tickets before this one).
+    assert isinstance(checkin.ticket["ahead"], int)
+    assert k.screen.ids.place.text.startswith(f"您前面还有 {checkin.ticket['ahead']} 人")
     printed = k.app.settings.tickets / f"queue-{ticket}.png"
     k.until(printed.exists, "the printed queue ticket")
 

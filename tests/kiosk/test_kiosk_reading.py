@@ -117,6 +117,10 @@ def test_an_application_kept_on_the_kiosk_is_not_called_received(make_kiosk):
         k.tap(widget.ids.scan)
         sample_scan(k.app.settings.scans / f"scan-{row['index']}.png")
         k.until(lambda: apply.scanning < 0, "the scan")
+        k.frames()
+        shown = next(w for w in k.screen.ids.materials.children if w.row["index"] == row["index"])
+        pages = shown.ids.thumbnails.children  # a thumbnail of the scanned page, beside its row
+        assert len(pages) == 1 and pages[0].texture is not None and pages[0].texture.width <= 240
     k.tap_id("submit")
     k.until(lambda: k.app.screen == "apply_done", "the local receipt")
     assert apply.entry.state == "pending"
@@ -166,6 +170,38 @@ def test_one_receipt_number_on_the_kiosk_and_the_service(make_kiosk, cms):
     request = urllib.request.Request(f"{cms.url}/api/v1/applications/{local}", headers={"X-Id-Number": person})  # noqa: S310
     with urllib.request.urlopen(request, timeout=10) as answer:  # noqa: S310 — our own loopback server
         assert json.loads(answer.read())["receipt"] == local
+
+
+def test_a_lost_card_does_not_block_the_application(make_kiosk, cms):
+    """原居民身份证 is required, but not when replacing a lost card: the citizen says so instead of scanning,
+    and the service accepts the application without it (its rule), marking the card not needed."""
+    import json
+    import urllib.request
+
+    k = make_kiosk()
+    person = id_number(7404)
+    k.app.open_guide(GUIDE)
+    k.frames()
+    k.tap_id("apply")
+    apply = k.app.vms["apply"]
+    k.type_into("name", "qian")
+    k.tap(k.field("id_number"))
+    k.pad(person)
+    k.tap(k.field("phone"))
+    k.pad("13700008888")
+    card = next(r for r in apply.materials if r["necessity"] == "required" and r["kind"] == "scan")
+    widget = next(w for w in k.screen.ids.materials.children if w.row["index"] == card["index"])
+    assert widget.ids.not_needed.text == "无法提供，无需提供（丢失补领）"
+    k.tap(widget.ids.not_needed)
+    assert apply.materials[card["index"]]["state"] == "not_needed"
+    k.tap_id("submit")
+    k.until(lambda: k.app.screen == "apply_done", "the receipt")
+    k.until(lambda: apply.entry.state == "sent", "the application sent")
+    receipt = apply.entry.server_receipt
+    request = urllib.request.Request(f"{cms.url}/api/v1/applications/{receipt}", headers={"X-Id-Number": person})  # noqa: S310
+    with urllib.request.urlopen(request, timeout=10) as answer:  # noqa: S310 — our own loopback server
+        materials = json.loads(answer.read())["materials"]
+    assert next(m for m in materials if m["field"] == card["field"])["state"] == "not_needed"
 
 
 def test_offline_is_a_banner_on_every_screen(make_kiosk):

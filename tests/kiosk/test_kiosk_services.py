@@ -295,6 +295,39 @@ def test_scanner_waits_for_a_file_being_written_and_clears_leftovers(tmp_path):
     assert not scan.path.exists()
 
 
+def _picture(size=(1200, 1600), colour="white"):
+    from PIL import Image
+
+    return Image.new("RGB", size, colour)
+
+
+@pytest.mark.parametrize(
+    ("name", "make", "pages"),
+    [
+        ("page.jpg", lambda path: _picture().save(path, "JPEG"), 1),
+        ("page.png", lambda path: _picture((800, 600)).save(path, "PNG"), 1),
+        ("pages.pdf", lambda path: _picture().save(path, "PDF", save_all=True, append_images=[_picture()]), 2),
+        ("broken.jpg", lambda path: path.write_bytes(JPEG), 0),  # a JPEG's first bytes, then nothing
+        ("broken.pdf", lambda path: path.write_bytes(PDF), 0),
+    ],
+)
+def test_each_scanned_page_gets_a_thumbnail(tmp_path, name, make, pages):
+    from PIL import Image
+
+    scanner = Scanner(tmp_path / "drop", tmp_path / "staging")
+    scanner.begin()
+    make(tmp_path / "drop" / name)
+    assert scanner.poll() is None
+    scan = scanner.poll()
+    assert scan is not None and len(scan.thumbnails) == pages  # a page it cannot read: the scan stands, no picture
+    for thumbnail in scan.thumbnails:
+        assert thumbnail.parent == tmp_path / "staging"
+        with Image.open(thumbnail) as image:
+            assert max(image.size) == 240
+    scanner.discard(scan)
+    assert not any((tmp_path / "staging").iterdir())  # the pictures go with the scan
+
+
 # --- tickets ------------------------------------------------------------------------------------------------
 
 
@@ -399,6 +432,22 @@ def test_settings_errors_name_the_problem(tmp_path, text, environ, complaint):
     config.write_text(text)
     with pytest.raises(settings.SettingsError, match=complaint):
         settings.load(config, environ)
+
+
+def test_every_symbol_of_the_interface_is_checked_in_the_font_at_start_up():
+    """A character the interface shows that is neither ASCII nor a Chinese ideograph must be in SYMBOLS, so
+    start-up refuses a font that would draw it as a box (as the close mark ✕ once was)."""
+    root = Path(__file__).parents[2]
+    sources = [*(root / "kiosk").rglob("*.kv"), *(root / "kiosk").rglob("*.py")]
+    sources += [root / "locale" / lang / "LC_MESSAGES" / "kiosk.po" for lang in ("zh_Hans", "en")]
+    used = {ch for path in sources for ch in path.read_text() if ord(ch) > 127 and not "\u4e00" <= ch <= "\u9fff"}
+    assert used <= set(fonts.SYMBOLS), f"add to kiosk.fonts.SYMBOLS: {''.join(sorted(used - set(fonts.SYMBOLS)))}"
+    found = fonts.find_cjk_font()
+    assert not fonts.missing_glyphs(found, fonts.SYMBOLS)
+    # A font with Chinese that lacks one symbol is refused, naming it: configured, or the only one found.
+    for configured in (str(found), ""):
+        with pytest.raises(fonts.FontMissing, match=r"cannot draw \U0001f9fe \(U\+1F9FE\)"):
+            fonts.find_cjk_font(configured, symbols="✕\U0001f9fe")
 
 
 def test_cjk_font_is_found_or_the_kiosk_refuses_to_start(tmp_path):
