@@ -8,6 +8,7 @@ from ninja.security import HttpBearer
 from cms.core.caller import ID_HEADER, Caller
 from cms.core.enums import Channel
 from cms.core.errors import ErrorBody
+from cms.core.idempotency import HEADER, Idempotency
 from cms.devices.auth import DeviceTokenAuth, api_caller
 from cms.hall import services
 from cms.hall.models import Counter, HelpRequest, Ticket
@@ -50,9 +51,10 @@ class TicketOut(Schema):
 def take_ticket(request, payload: TicketIn):
     """A walk-in's ticket at a kiosk of the centre. `category` is a slug (`police`) or its Chinese name.
     `estimated_wait_minutes` comes from the centre's recent service times of the category (null until it
-    has some)."""
+    has some). Send an `Idempotency-Key` to make a retry safe: it answers the same ticket."""
     caller = api_caller(request, payload.id_number or request.headers.get(ID_HEADER, ""))
-    ticket = services.take_ticket(payload.centre, payload.category, caller, payload.priority)
+    idempotency = Idempotency.of(caller, request.headers.get(HEADER), payload.dict())
+    ticket = services.take_ticket(payload.centre, payload.category, caller, payload.priority, idempotency=idempotency)
     ahead = services.ahead_of(ticket)
     category = WindowCategory(ticket.category)
     return Status(

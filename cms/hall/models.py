@@ -5,6 +5,7 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q
 
+from cms.core.idempotency import IdempotentModel
 from cms.devices.tokens import hash_token, new_token, token_hint
 from cms.hall.enums import CURRENT, HelpStatus, Priority, TicketStatus
 from guides import clock
@@ -54,8 +55,9 @@ class Counter(models.Model):
         self.revoked_at = self.revoked_at or clock.now()
 
 
-class Ticket(models.Model):
+class Ticket(IdempotentModel):
     """现场取号: a walk-in's or a checked-in booking's place in a centre's queue for one category and day.
+    A kiosk's request carries an `Idempotency-Key`: a retry after a lost answer gets the same ticket.
 
     Called in order of (priority first, then `queue_at`): a walk-in queues from when they took the ticket,
     a booking from its slot's start, or from arrival if they came late (docs/hall.md)."""

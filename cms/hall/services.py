@@ -22,6 +22,7 @@ from cms.bookings.services import TICKET_LETTERS
 from cms.centres.models import CentrePage
 from cms.core.caller import Caller
 from cms.core.enums import Channel
+from cms.core.idempotency import Idempotency, idempotent_create
 from cms.devices.tokens import hash_token
 from cms.hall.enums import CURRENT, HelpStatus, Priority, TicketStatus
 from cms.hall.models import Counter, HelpRequest, StaffPost, Ticket
@@ -138,9 +139,20 @@ def _open_until(centre: CentrePage, category: WindowCategory, now: dt.datetime) 
     return at_local(today, periods[-1].end) if periods else None
 
 
-def take_ticket(centre_code: str, category_value: str, caller: Caller, priority: str = "", now=None) -> Ticket:
-    """A walk-in's ticket at a kiosk of the centre, while the category's hours have not ended today."""
+def take_ticket(
+    centre_code: str,
+    category_value: str,
+    caller: Caller,
+    priority: str = "",
+    now=None,
+    idempotency: Idempotency | None = None,
+) -> Ticket:
+    """A walk-in's ticket at a kiosk of the centre, while the category's hours have not ended today. A
+    repeat of a request (its `Idempotency-Key`) answers the ticket the first one took."""
     now = now or clock.now()
+    idempotency = idempotency or Idempotency(None, "")
+    if (first := idempotency.find(Ticket.objects)) is not None:
+        return first
     centre = _kiosk_centre(caller)
     if centre.code != centre_code:
         raise Refusal(
@@ -159,17 +171,24 @@ def take_ticket(centre_code: str, category_value: str, caller: Caller, priority:
             f"{category.label_en} takes no more tickets today",
         )
     today = now.astimezone(TZ).date()
-    with transaction.atomic():
-        return Ticket.objects.create(
+    ticket_priority = _priority(caller, priority, today)
+
+    def make() -> Ticket:
+        ticket = Ticket(
             centre=centre,
             category=category.value,
             date=today,
             number=next_number(centre.pk, category, today),
             device=caller.device,
-            priority=_priority(caller, priority, today),
+            priority=ticket_priority,
             issued_at=now,
             queue_at=now,
         )
+        idempotency.stamp(ticket)
+        ticket.save()
+        return ticket
+
+    return idempotent_create(idempotency, Ticket.objects, make)[0]
 
 
 def enqueue_booking(booking: Booking, now: dt.datetime) -> Ticket:

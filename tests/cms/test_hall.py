@@ -108,6 +108,18 @@ def test_walk_in_tickets_are_numbered_per_centre_category_and_day(client, hall_d
         assert take(client, other, centre="zhapu").json()["ticket"] == "F001"  # and another centre's
 
 
+def test_a_retried_ticket_request_answers_the_same_ticket(client, hall_day, kiosk):
+    """The kiosk resends a POST whose answer was lost (same Idempotency-Key): one ticket, not two."""
+    keyed = kiosk | {"Idempotency-Key": "kiosk-ticket-0001"}
+    first = take(client, keyed)
+    again = take(client, keyed)
+    assert first.status_code == again.status_code == 201
+    assert again.json()["ticket"] == first.json()["ticket"] and again.json()["ahead"] == 0
+    assert Ticket.objects.count() == 1
+    assert take(client, kiosk | {"Idempotency-Key": "kiosk-ticket-0002"}).json()["ticket"] == "F002"
+    assert_error(take(client, keyed, category="social"), 422, "idempotency_key_reused")
+
+
 def test_a_ticket_needs_a_kiosk_of_that_centre_and_a_category(client, hall_day, kiosk):
     assert_error(take(client, {}), 401, "unauthorised")
     assert_error(take(client, kiosk, centre="zhapu"), 409, "wrong_centre")
