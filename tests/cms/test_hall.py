@@ -139,6 +139,26 @@ def test_tickets_stop_when_the_hours_end_and_the_uncalled_are_marked(client, hal
     assert ticket.status == TicketStatus.UNSERVED and ticket.finished_at is not None
 
 
+def test_a_midday_break_is_not_closing_and_the_periodic_jobs_mark_the_uncalled(client, kiosk):
+    """错时: police windows stay open through midday, investment windows break; a ticket taken in the break
+    waits for the afternoon, and only after the day's last period does `run_periodic` mark it unserved."""
+    day = open_days("city", POLICE, skip=1, kinds=("regular", "staggered"))[0]
+    page = CentrePage.objects.get(code="city")
+    investment = centre_hours(page, day, day).periods(day, "投资项目")
+    assert len(investment) == 2 and investment[0].end < investment[1].start  # a break between
+    with travel(at_local(day, investment[0].end) + dt.timedelta(minutes=30)):
+        taken = [take(client, kiosk, category=c).json()["ticket"] for c in ("investment", "police")]
+        call_command("run_periodic", "--once", stdout=io.StringIO())
+    assert list(Ticket.objects.filter(number__in=taken).values_list("status", flat=True)) == ["waiting"] * 2
+    with travel(at_local(day, investment[-1].end) + dt.timedelta(minutes=1)):
+        assert_error(take(client, kiosk, category="investment"), 409, "closed")
+        call_command("run_periodic", "--once", stdout=io.StringIO())
+    assert Ticket.objects.get(number=taken[0]).status == TicketStatus.UNSERVED
+    police_close = centre_hours(page, day, day).periods(day, POLICE)[-1].end
+    police = Ticket.objects.get(number=taken[1]).status
+    assert police == (TicketStatus.UNSERVED if police_close <= investment[-1].end else TicketStatus.WAITING)
+
+
 # --- a window calls ----------------------------------------------------------------------------------------
 
 
