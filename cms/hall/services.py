@@ -412,6 +412,57 @@ def transfer(counter: Counter, category_value: str, caller: Caller) -> Ticket:
     )
 
 
+# --- the dashboard's figures ------------------------------------------------------------------------------
+
+
+def _minutes(spans: list[float]) -> dict:
+    """Mean and 90th percentile (nearest rank) of durations in minutes, rounded to a tenth; None if none."""
+    if not spans:
+        return {"mean": None, "p90": None}
+    ordered = sorted(spans)
+    rank = math.ceil(0.9 * len(ordered)) - 1
+    return {"mean": round(sum(ordered) / len(ordered), 1), "p90": round(ordered[rank], 1)}
+
+
+def hall_figures(days: int = RECENT_DAYS, now: dt.datetime | None = None) -> list[dict]:
+    """Per centre and category over the last `days` days: tickets issued, served, no-shows and left at
+    closing; the wait (ticket taken to first call) and the service time (first call to done), mean and
+    90th percentile in minutes. Only counts and durations: no ticket numbers, no people."""
+    now = now or clock.now()
+    rows = (
+        Ticket.objects.filter(date__gt=(now - dt.timedelta(days=days)).astimezone(TZ).date())
+        .values_list("centre__code", "category", "status", "issued_at", "first_called_at", "finished_at")
+        .order_by("centre__code", "category")
+    )
+    groups: dict[tuple[str, str], dict] = {}
+    for centre, category, status, issued, called, finished in rows:
+        group = groups.setdefault(
+            (centre, category), {"issued": 0, "served": 0, "no_shows": 0, "unserved": 0, "waits": [], "services": []}
+        )
+        group["issued"] += 1
+        group["served"] += status == TicketStatus.DONE
+        group["no_shows"] += status == TicketStatus.NO_SHOW
+        group["unserved"] += status == TicketStatus.UNSERVED
+        if called is not None:
+            group["waits"].append((called - issued).total_seconds() / 60)
+            if status == TicketStatus.DONE and finished is not None:
+                group["services"].append((finished - called).total_seconds() / 60)
+    return [
+        {
+            "centre": centre,
+            "category": category,
+            "category_en": WindowCategory(category).label_en,
+            "issued": g["issued"],
+            "served": g["served"],
+            "no_shows": g["no_shows"],
+            "unserved": g["unserved"],
+            "wait_minutes": _minutes(g["waits"]),
+            "service_minutes": _minutes(g["services"]),
+        }
+        for (centre, category), g in groups.items()
+    ]
+
+
 # --- the display -------------------------------------------------------------------------------------------
 
 

@@ -265,6 +265,39 @@ def test_the_estimate_comes_from_recent_service_times_and_windows(client, hall_d
 # --- bookings join the queue -------------------------------------------------------------------------------
 
 
+def test_the_metrics_carry_the_halls_counts_and_durations_only(client, hall_day, kiosk):
+    _, token = make_counter(1)
+    start = clock.now()
+    for _ in range(3):
+        take(client, kiosk)
+    with travel(start + dt.timedelta(minutes=2)):
+        window(client, token, "call-next")  # waited 2 minutes
+    with travel(start + dt.timedelta(minutes=5)):
+        window(client, token, "done")  # served in 3
+    with travel(start + dt.timedelta(minutes=6)):
+        window(client, token, "call-next")  # waited 6 minutes
+        window(client, token, "no-show")
+    answer = client.get("/api/v1/metrics")
+    assert answer.status_code == 200
+    hall = answer.json()["hall"]
+    assert hall["days"] == services.RECENT_DAYS
+    [police] = [q for q in hall["queues"] if q["centre"] == "city" and q["category"] == POLICE]
+    assert police | {"wait_minutes": None} == {
+        "centre": "city",
+        "category": POLICE,
+        "category_en": "Public security services",
+        "issued": 3,
+        "served": 1,
+        "no_shows": 1,
+        "unserved": 0,
+        "wait_minutes": None,
+        "service_minutes": {"mean": 3.0, "p90": 3.0},
+    }
+    assert police["wait_minutes"]["p90"] == pytest.approx(6.0, abs=0.1)
+    assert police["wait_minutes"]["mean"] == pytest.approx(4.0, abs=0.1)
+    assert "F00" not in answer.content.decode()  # counts and durations, never a ticket
+
+
 def test_a_checked_in_booking_is_called_before_walk_ins_who_came_after_its_slot_began(client, hall_day, kiosk):
     _, token = make_counter(1)
     slot = future_slots("city", POLICE)[0]
