@@ -4,6 +4,8 @@ from django.http import HttpResponse
 from django.shortcuts import render
 from django.utils.translation import gettext as _
 
+from cms.centres.models import CentrePage
+from cms.hall.services import RECENT_DAYS, hall_figures
 from cms.services.dashboard import bar_chart, current_report, report_csv
 from guides import clock
 
@@ -21,8 +23,18 @@ def _context() -> dict:
     }
 
 
+def _hall() -> dict:
+    """The hall's figures with each centre's names, for the public page."""
+    names = {c.code: (c.title, c.name_en) for c in CentrePage.objects.live()}
+    queues = []
+    for queue in hall_figures():
+        name, name_en = names.get(queue["centre"], (queue["centre"], ""))
+        queues.append(queue | {"centre_name": name, "centre_name_en": name_en})
+    return {"days": RECENT_DAYS, "queues": queues}
+
+
 def dashboard(request):
-    return render(request, "services/dashboard.html", _context())
+    return render(request, "services/dashboard.html", _context() | {"hall": _hall()})
 
 
 def dashboard_csv(request):

@@ -296,6 +296,12 @@ def test_the_metrics_carry_the_halls_counts_and_durations_only(client, hall_day,
     assert police["wait_minutes"]["p90"] == pytest.approx(6.0, abs=0.1)
     assert police["wait_minutes"]["mean"] == pytest.approx(4.0, abs=0.1)
     assert "F00" not in answer.content.decode()  # counts and durations, never a ticket
+    pages = (("/dashboard/", ["办事大厅", "公安服务", "4.0 / 6.0"]), ("/en/dashboard/", ["The service hall"]))
+    for path, words in pages:
+        page = client.get(path).content.decode()
+        row = page[page.index('class="hall-figures') :]
+        assert all(word in page for word in words) and "<td>3</td><td>1</td><td>1</td><td>0</td>" in row
+        assert "3.0 / 3.0" in row and "F00" not in page
 
 
 def test_a_checked_in_booking_is_called_before_walk_ins_who_came_after_its_slot_began(client, hall_day, kiosk):
