@@ -83,10 +83,15 @@ class CalledOut(Schema):
     priority: str
     recalls: int
     booking: dict | None = None
+    application: dict | None = None
 
 
 class TransferIn(Schema):
     category: str
+
+
+class ReceiptIn(Schema):
+    receipt: str
 
 
 class CounterOut(Schema):
@@ -112,7 +117,17 @@ def ticket_body(ticket: Ticket) -> dict:
         "priority": ticket.priority,
         "recalls": ticket.recalls,
         "booking": None,
+        "application": None,
     }
+    if ticket.application_id:
+        application = ticket.application
+        body["application"] = {
+            "receipt": application.receipt,
+            "guide_name": application.guide_name,
+            "status": application.status,
+            "delivery": application.delivery,
+            "id_number": application.identifier_masked,
+        }
     if ticket.booking_id:
         booking = ticket.booking
         body["booking"] = {
@@ -226,3 +241,18 @@ def ask_help(request, payload: HelpIn):
 def help_status(request, request_id: int):
     """Whether someone is on the way; at a village station, its phone number after three minutes unanswered."""
     return help_body(services.help_for_kiosk(request_id, api_caller(request)))
+
+
+@counters_router.post("/me/application", auth=CounterTokenAuth(), response={200: CalledOut, 422: ErrorBody, **ERRORS})
+def link_application(request, payload: ReceiptIn):
+    """前台综合受理: record the application (by its receipt) received at the window for the current ticket."""
+    counter, caller = _counter_caller(request)
+    return ticket_body(services.link_application(counter, payload.receipt, caller))
+
+
+@counters_router.post("/me/hand-over", auth=CounterTokenAuth(), response={200: CalledOut, 422: ErrorBody, **ERRORS})
+def hand_over(request, payload: ReceiptIn):
+    """统一窗口出件: at the centre's pickup window, hand a finished result (approved, pickup at this centre) to
+    the citizen of the current ticket; it becomes delivered, recorded as the signed-in clerk's."""
+    counter, caller = _counter_caller(request)
+    return ticket_body(services.hand_over(counter, payload.receipt, caller))

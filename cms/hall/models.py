@@ -29,6 +29,9 @@ class Counter(models.Model):
         on_delete=models.SET_NULL,
         related_name="+",
     )
+    pickup = models.BooleanField(
+        "统一出件窗口 pickup window", default=False, help_text="hands finished results over to citizens"
+    )
     token_hash = models.CharField(max_length=64, unique=True, editable=False)
     token_hint = models.CharField("令牌前缀 token starts", max_length=12, editable=False)
     created_at = models.DateTimeField(auto_now_add=True)
@@ -71,6 +74,9 @@ class Ticket(IdempotentModel):
     )
     device = models.ForeignKey(
         "devices.KioskDevice", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    application = models.ForeignKey(  # the application received or handed over for this ticket at a window
+        "applications.Application", null=True, blank=True, on_delete=models.SET_NULL, related_name="hall_tickets"
     )
     priority = models.CharField(max_length=12, choices=Priority.choices, blank=True, default="")
     status = models.CharField(max_length=10, choices=TicketStatus.choices, default=TicketStatus.WAITING)

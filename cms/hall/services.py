@@ -295,7 +295,8 @@ def _clerk(counter: Counter, caller: Caller):
 
 
 def current(counter: Counter) -> Ticket | None:
-    return Ticket.objects.select_related("booking", "booking__slot").filter(counter=counter, status__in=CURRENT).first()
+    tickets = Ticket.objects.select_related("booking", "booking__slot", "application")
+    return tickets.filter(counter=counter, status__in=CURRENT).first()
 
 
 def _busy(ticket: Ticket) -> Refusal:
@@ -410,6 +411,61 @@ def transfer(counter: Counter, category_value: str, caller: Caller) -> Ticket:
         recalls=0,
         transfers=F("transfers") + 1,
     )
+
+
+# --- 一窗受理 and 统一出件: a called ticket's application ----------------------------------------------------
+
+
+def _application(receipt: str):
+    from cms.applications.models import Application
+    from cms.applications.services import normalise_receipt
+
+    found = Application.objects.filter(receipt=normalise_receipt(receipt or "")).first()
+    if found is None:
+        raise Refusal(
+            404,
+            "not_found",
+            "没有这个受理回执号",
+            "no application with this receipt",
+            fields={"receipt": Text("请核对回执号", "check the receipt number")},
+        )
+    return found
+
+
+def link_application(counter: Counter, receipt: str, caller: Caller) -> Ticket:
+    """前台综合受理: the window records which application it received (or looked at) for its current ticket."""
+    ticket = _held(counter, caller)
+    ticket.application = _application(receipt)
+    ticket.save(update_fields=["application"])
+    return ticket
+
+
+def hand_over(counter: Counter, receipt: str, caller: Caller) -> Ticket:
+    """统一窗口出件: the centre's pickup window hands a finished result (approved, to be picked up at this
+    centre) to the citizen of its current ticket; the application becomes delivered, recorded as done by the
+    clerk signed in at the window (the clerk checks the citizen's card against the application)."""
+    from cms.applications.enums import ApplicationStatus, DeliveryMethod
+    from cms.applications.services import act
+
+    ticket = _held(counter, caller)
+    if not counter.pickup:
+        raise Refusal(409, "not_pickup_window", "本窗口不是统一出件窗口", "this is not the centre's pickup window")
+    clerk = _clerk(counter, caller)
+    if clerk is None:
+        raise Refusal(409, "no_clerk", "请先在窗口签到", "a clerk must sign in at this window first")
+    application = _application(receipt)
+    if application.delivery != DeliveryMethod.PICKUP or application.centre_id != counter.centre_id:
+        raise Refusal(
+            409,
+            "not_here",
+            "该办件不在本中心领取",
+            "this result is not to be picked up at this centre",
+        )
+    if application.status != ApplicationStatus.APPROVED:
+        raise Refusal(409, "not_ready", "该办件尚未办结，不能出件", "this result is not ready yet")
+    ticket.application = act(application, "deliver", Caller.staff(clerk))
+    ticket.save(update_fields=["application"])
+    return ticket
 
 
 # --- the dashboard's figures ------------------------------------------------------------------------------

@@ -177,6 +177,7 @@ def test_a_window_calls_in_order_and_only_its_categories(client, hall_day, kiosk
         "priority": "",
         "recalls": 0,
         "booking": None,
+        "application": None,
     }
     assert_error(window(client, police, "call-next"), 409, "window_busy")  # finish the first one first
     assert window(client, police, "done").json()["status"] == "done"  # right after the call: start is optional
@@ -333,6 +334,78 @@ def test_a_checked_in_booking_is_called_before_walk_ins_who_came_after_its_slot_
     assert len({before, checked, after}) == 3  # one numbering for walk-ins and check-ins
 
 
+def finished_application(receipt: str, centre="city", delivery="pickup", status="approved"):
+    from cms.applications.models import Application
+    from cms.personal.keys import keyed_hash
+    from cms.services.models import Department
+
+    person = id_number(8801)
+    return Application.objects.create(
+        receipt=receipt,
+        guide_code=GUIDE,
+        guide_name="居民身份证申领",
+        department=Department.objects.first(),
+        applicant_kind="person",
+        name="王五",
+        identifier=person,
+        identifier_key=keyed_hash(person),
+        identifier_masked="3304**********1234",
+        phone="13900001111",
+        delivery=delivery,
+        centre=CentrePage.objects.get(code=centre),
+        status=status,
+        committed_days=5,
+        channel="web",
+    )
+
+
+def test_the_window_links_an_application_and_the_pickup_window_hands_a_result_over(
+    client, hall_day, kiosk, django_user_model
+):
+    from cms.applications.models import StatusChange
+
+    _, token = make_counter(1)
+    pickup, pickup_token = make_counter(2, categories=("其他综合事务",))
+    ready = finished_application("R20261201")
+    waiting = finished_application("R20261202", status="accepted")
+    elsewhere = finished_application("R20261203", centre="zhapu")
+
+    # 前台综合受理: the called ticket records the application received at the window.
+    take(client, kiosk)
+    window(client, token, "call-next")
+    linked = window(client, token, "application", receipt="r20261202")
+    assert linked.status_code == 200, linked.content
+    assert linked.json()["application"] == {
+        "receipt": "R20261202",
+        "guide_name": "居民身份证申领",
+        "status": "accepted",
+        "delivery": "pickup",
+        "id_number": "3304**********1234",
+    }
+    assert_error(window(client, token, "application", receipt="NOPE"), 404, "not_found", "receipt")
+    assert_error(window(client, token, "hand-over", receipt=ready.receipt), 409, "not_pickup_window")
+
+    # 统一窗口出件: only at the pickup window, with a clerk signed in, a ready result of this centre.
+    take(client, kiosk, category="general")
+    window(client, pickup_token, "call-next")
+    assert_error(window(client, pickup_token, "hand-over", receipt=ready.receipt), 409, "not_pickup_window")
+    pickup.pickup = True
+    pickup.save()
+    assert_error(window(client, pickup_token, "hand-over", receipt=ready.receipt), 409, "no_clerk")
+    pickup.clerk = django_user_model.objects.create_user("clerk-li")
+    pickup.save()
+    assert_error(window(client, pickup_token, "hand-over", receipt=waiting.receipt), 409, "not_ready")
+    assert_error(window(client, pickup_token, "hand-over", receipt=elsewhere.receipt), 409, "not_here")
+    handed = window(client, pickup_token, "hand-over", receipt=ready.receipt)
+    assert handed.status_code == 200, handed.content
+    assert handed.json()["application"]["status"] == "delivered"
+    ready.refresh_from_db()
+    assert ready.status == "delivered"
+    assert StatusChange.objects.filter(application=ready, to_status="delivered", by="clerk-li").exists()
+    assert window(client, pickup_token, "done").json()["status"] == TicketStatus.DONE
+    assert Ticket.objects.get(application=ready).clerk.username == "clerk-li"
+
+
 # --- the display -------------------------------------------------------------------------------------------
 
 
@@ -406,12 +479,14 @@ def test_create_counter_token_prints_a_token_that_calls(client, hall_day, kiosk)
         "--category",
         "police",
         "社会事务",
+        "--pickup",
         stdout=out,
         stderr=io.StringIO(),
     )
     token = out.getvalue().strip()
     counter = Counter.objects.get(name="city-w7")
     assert counter.number == 7 and counter.categories == [POLICE, "社会事务"] and token.startswith("otk_")
+    assert counter.pickup  # the centre's pickup window (统一出件)
     take(client, kiosk)
     assert window(client, token, "call-next").json()["window"] == 7
     me = client.get("/api/v1/counters/me", headers={"Authorization": f"Bearer {token}"}).json()
