@@ -11,6 +11,7 @@ from cms.core.errors import ErrorBody
 from cms.core.idempotency import HEADER, Idempotency
 from cms.devices.auth import DeviceTokenAuth, api_caller
 from cms.hall import services
+from cms.hall.enums import TicketStatus
 from cms.hall.models import Counter, HelpRequest, Ticket
 from cms.personal.masking import mask_name
 from guides.enums import WindowCategory
@@ -47,6 +48,27 @@ class TicketOut(Schema):
     issued_at: dt.datetime
 
 
+class TicketStateOut(TicketOut):
+    status: str
+
+
+def ticket_state(ticket: Ticket) -> dict:
+    """A ticket for the citizen: its queue, who is ahead (0 once called) and the estimated wait."""
+    ahead = services.ahead_of(ticket) if ticket.status == TicketStatus.WAITING else 0
+    category = WindowCategory(ticket.category)
+    return {
+        "ticket": ticket.number,
+        "category": category.value,
+        "category_slug": category.slug,
+        "centre": ticket.centre.code,
+        "priority": ticket.priority,
+        "status": ticket.status,
+        "ahead": ahead,
+        "estimated_wait_minutes": services.estimated_wait_minutes(ticket, ahead),
+        "issued_at": ticket.issued_at,
+    }
+
+
 @tickets_router.post("", auth=DeviceTokenAuth(), response={201: TicketOut, 422: ErrorBody, **ERRORS})
 def take_ticket(request, payload: TicketIn):
     """A walk-in's ticket at a kiosk of the centre. `category` is a slug (`police`) or its Chinese name.
@@ -55,21 +77,14 @@ def take_ticket(request, payload: TicketIn):
     caller = api_caller(request, payload.id_number or request.headers.get(ID_HEADER, ""))
     idempotency = Idempotency.of(caller, request.headers.get(HEADER), payload.dict())
     ticket = services.take_ticket(payload.centre, payload.category, caller, payload.priority, idempotency=idempotency)
-    ahead = services.ahead_of(ticket)
-    category = WindowCategory(ticket.category)
-    return Status(
-        201,
-        {
-            "ticket": ticket.number,
-            "category": category.value,
-            "category_slug": category.slug,
-            "centre": payload.centre,
-            "priority": ticket.priority,
-            "ahead": ahead,
-            "estimated_wait_minutes": services.estimated_wait_minutes(ticket, ahead),
-            "issued_at": ticket.issued_at,
-        },
-    )
+    return Status(201, ticket_state(ticket))
+
+
+@tickets_router.get("/{number}", auth=DeviceTokenAuth(), response={200: TicketStateOut, **ERRORS})
+def get_ticket(request, number: str):
+    """Today's ticket of this number at the kiosk's centre — a walk-in's, or the one a booking's check-in
+    gave: its status, how many are ahead now and the estimated wait (e.g. for the check-in screen)."""
+    return ticket_state(services.ticket_today(number, api_caller(request)))
 
 
 # --- a window's device -------------------------------------------------------------------------------------

@@ -191,6 +191,16 @@ def take_ticket(
     return idempotent_create(idempotency, Ticket.objects, make)[0]
 
 
+def ticket_today(number: str, caller: Caller, now=None) -> Ticket:
+    """Today's ticket of this number at the kiosk's centre (a walk-in's or a checked-in booking's)."""
+    centre = _kiosk_centre(caller)
+    today = (now or clock.now()).astimezone(TZ).date()
+    found = Ticket.objects.filter(centre=centre, date=today, number=(number or "").strip().upper()).first()
+    if found is None:
+        raise Refusal(404, "not_found", "今天本中心没有这个号", "no such ticket at this centre today")
+    return found
+
+
 def enqueue_booking(booking: Booking, now: dt.datetime) -> Ticket:
     """A checked-in booking joins its category's queue under the ticket check-in gave it: from its slot's
     start if the citizen came in time, so walk-ins who came after the slot began are called later; from

@@ -319,6 +319,23 @@ def test_a_checked_in_booking_is_called_before_walk_ins_who_came_after_its_slot_
     Slot.objects.filter(pk=slot.pk).update(start=start, end=start + dt.timedelta(minutes=30), date=clock.today())
     before = take(client, kiosk).json()["ticket"]  # came before the slot began
     checked = client.post(f"/api/v1/bookings/{code}/check-in", headers=kiosk).json()["ticket"]
+    # The check-in screen asks the hall where the booking's ticket stands: the walk-in before it is ahead.
+    state = client.get(f"/api/v1/tickets/{checked.lower()}", headers=kiosk)
+    assert state.status_code == 200, state.content
+    assert state.json() | {"issued_at": None} == {
+        "ticket": checked,
+        "category": POLICE,
+        "category_slug": "police",
+        "centre": "city",
+        "priority": "",
+        "status": "waiting",
+        "ahead": 1,
+        "estimated_wait_minutes": None,
+        "issued_at": None,
+    }
+    assert_error(client.get("/api/v1/tickets/F999", headers=kiosk), 404, "not_found")
+    zhapu = {"Authorization": f"Bearer {make_kiosk('zhapu-1', 'zhapu')}"}
+    assert_error(client.get(f"/api/v1/tickets/{checked}", headers=zhapu), 404, "not_found")  # another centre's
     with travel(start + dt.timedelta(minutes=1)):
         after = take(client, kiosk).json()["ticket"]  # came after
         ticket = Ticket.objects.get(booking__code=code)
