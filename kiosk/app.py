@@ -31,6 +31,8 @@ SCREENS = {
     "apply_done": ("apply", "ApplyDoneScreen", "apply"),
     "status": ("status", "StatusScreen", "status"),
     "checkin": ("checkin", "CheckInScreen", "checkin"),
+    "ticket": ("hall", "TicketScreen", "ticket"),
+    "help": ("hall", "HelpScreen", "help"),
 }
 START_SERVICES_AFTER = 0.3  # seconds after start-up: first draw home and let it take touches
 BUILD_SCREENS_AFTER = 1.0
@@ -85,6 +87,7 @@ class KioskApp(App):
         from kiosk.viewmodels.booking import BookingViewModel
         from kiosk.viewmodels.checkin import CheckInViewModel
         from kiosk.viewmodels.guide import GuideViewModel
+        from kiosk.viewmodels.hall import HelpViewModel, TicketViewModel
         from kiosk.viewmodels.search import SearchViewModel
         from kiosk.viewmodels.status import StatusViewModel
         from kiosk.widgets import numpad  # noqa: F401 — importing registers the widget and its kv rules
@@ -98,6 +101,8 @@ class KioskApp(App):
             "apply": ApplyViewModel(s),
             "status": StatusViewModel(s),
             "checkin": CheckInViewModel(s),
+            "ticket": TicketViewModel(s),
+            "help": HelpViewModel(s),
         }
         root = Shell()
         self.manager = root.ids.screens
@@ -153,6 +158,7 @@ class KioskApp(App):
             return
         self.idle.stop()
         self.vms["search"].close()
+        self.vms["help"].wipe()  # stops following a help request
         self.services.stop()
         self.services = None
         if self._lock_file is not None:
@@ -303,6 +309,19 @@ class KioskApp(App):
             self.show("apply_done")
 
         self.vms["apply"].submit(done=queued)
+
+    def open_ticket(self, category: str = "") -> None:
+        """A walk-in's queue number: by the guide's window category if given, else the citizen picks one."""
+        vm = self.vms["ticket"]
+        vm.wipe()  # each visit starts afresh: no number of the last citizen
+        self.show("ticket")
+        if category:
+            vm.take(category)
+
+    def call_help(self) -> None:
+        """呼叫帮办 from any screen: the centre's volunteers are told which kiosk and screen."""
+        self.vms["help"].ask(self.manager.current)
+        self.show("help")
 
     def switch_language(self) -> None:
         tr.lang = "en" if tr.lang == "zh_Hans" else "zh_Hans"

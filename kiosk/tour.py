@@ -18,6 +18,20 @@ log = logging.getLogger(__name__)
 
 SAMPLE = {"name": "张三", "name_en": "Zhang San", "phone": "13800000000", "company": "平湖示范科技有限公司"}
 SAMPLE_USCC = "91330482MA2B3C4D5Y"
+SAMPLE_TICKET = {
+    "ticket": "F012",
+    "category": "公安服务",
+    "centre": "city",
+    "priority": "",
+    "ahead": 3,
+    "estimated_wait_minutes": 12,
+}
+SAMPLE_HELP = {
+    "id": 0,
+    "status": "waiting",
+    "message": "已通知工作人员，请稍候",
+    "message_en": "staff have been told; please wait",
+}
 SEARCHES = {"zh_Hans": "身份证", "en": "passport"}
 TIMEOUT = 20.0  # seconds a step may wait for the CMS or the index
 
@@ -242,6 +256,19 @@ class Tour:
             app.vms["checkin"].code = "SAMPLE01"
             yield self.frames()
             self.shot(lang, "12-check-in")
+
+            # The hall: a walk-in's queue number and the help call, with sample answers (the tour takes no
+            # number and calls nobody).
+            app.open_ticket()
+            yield self.frames()
+            self.shot(lang, "12c-queue-number-windows")
+            app.vms["ticket"].ticket = SAMPLE_TICKET
+            yield self.frames()
+            self.shot(lang, "12d-queue-number")
+            app.show("help")
+            app.vms["help"].request = SAMPLE_HELP
+            yield self.frames()
+            self.shot(lang, "12e-call-for-help")
 
             app.go_home()  # Done: the journey ends; the next citizen's status screen is empty
             app.show("status")

@@ -2,6 +2,7 @@
 
 from ninja import Router
 
+from cms.hall.services import RECENT_DAYS, hall_figures
 from cms.services.dashboard import current_report, report_json
 
 router = Router(tags=["metrics"])
@@ -9,5 +10,7 @@ router = Router(tags=["metrics"])
 
 @router.get("")
 def get_metrics(request) -> dict:
-    """Overall, per window category and per department: value (fraction), percent, target, met."""
-    return report_json(current_report())
+    """Overall, per window category and per department: value (fraction), percent, target, met; and `hall`:
+    the service hall's figures per centre and category over the last 30 days (tickets issued, served,
+    no-shows, left at closing; wait and service time in minutes, mean and 90th percentile)."""
+    return report_json(current_report()) | {"hall": {"days": RECENT_DAYS, "queues": hall_figures()}}

@@ -8,8 +8,10 @@ from ninja.security import HttpBearer
 from cms.core.caller import ID_HEADER, Caller
 from cms.core.enums import Channel
 from cms.core.errors import ErrorBody
+from cms.core.idempotency import HEADER, Idempotency
 from cms.devices.auth import DeviceTokenAuth, api_caller
 from cms.hall import services
+from cms.hall.enums import TicketStatus
 from cms.hall.models import Counter, HelpRequest, Ticket
 from cms.personal.masking import mask_name
 from guides.enums import WindowCategory
@@ -46,28 +48,43 @@ class TicketOut(Schema):
     issued_at: dt.datetime
 
 
+class TicketStateOut(TicketOut):
+    status: str
+
+
+def ticket_state(ticket: Ticket) -> dict:
+    """A ticket for the citizen: its queue, who is ahead (0 once called) and the estimated wait."""
+    ahead = services.ahead_of(ticket) if ticket.status == TicketStatus.WAITING else 0
+    category = WindowCategory(ticket.category)
+    return {
+        "ticket": ticket.number,
+        "category": category.value,
+        "category_slug": category.slug,
+        "centre": ticket.centre.code,
+        "priority": ticket.priority,
+        "status": ticket.status,
+        "ahead": ahead,
+        "estimated_wait_minutes": services.estimated_wait_minutes(ticket, ahead),
+        "issued_at": ticket.issued_at,
+    }
+
+
 @tickets_router.post("", auth=DeviceTokenAuth(), response={201: TicketOut, 422: ErrorBody, **ERRORS})
 def take_ticket(request, payload: TicketIn):
     """A walk-in's ticket at a kiosk of the centre. `category` is a slug (`police`) or its Chinese name.
     `estimated_wait_minutes` comes from the centre's recent service times of the category (null until it
-    has some)."""
+    has some). Send an `Idempotency-Key` to make a retry safe: it answers the same ticket."""
     caller = api_caller(request, payload.id_number or request.headers.get(ID_HEADER, ""))
-    ticket = services.take_ticket(payload.centre, payload.category, caller, payload.priority)
-    ahead = services.ahead_of(ticket)
-    category = WindowCategory(ticket.category)
-    return Status(
-        201,
-        {
-            "ticket": ticket.number,
-            "category": category.value,
-            "category_slug": category.slug,
-            "centre": payload.centre,
-            "priority": ticket.priority,
-            "ahead": ahead,
-            "estimated_wait_minutes": services.estimated_wait_minutes(ticket, ahead),
-            "issued_at": ticket.issued_at,
-        },
-    )
+    idempotency = Idempotency.of(caller, request.headers.get(HEADER), payload.dict())
+    ticket = services.take_ticket(payload.centre, payload.category, caller, payload.priority, idempotency=idempotency)
+    return Status(201, ticket_state(ticket))
+
+
+@tickets_router.get("/{number}", auth=DeviceTokenAuth(), response={200: TicketStateOut, **ERRORS})
+def get_ticket(request, number: str):
+    """Today's ticket of this number at the kiosk's centre — a walk-in's, or the one a booking's check-in
+    gave: its status, how many are ahead now and the estimated wait (e.g. for the check-in screen)."""
+    return ticket_state(services.ticket_today(number, api_caller(request)))
 
 
 # --- a window's device -------------------------------------------------------------------------------------
@@ -81,10 +98,15 @@ class CalledOut(Schema):
     priority: str
     recalls: int
     booking: dict | None = None
+    application: dict | None = None
 
 
 class TransferIn(Schema):
     category: str
+
+
+class ReceiptIn(Schema):
+    receipt: str
 
 
 class CounterOut(Schema):
@@ -110,7 +132,17 @@ def ticket_body(ticket: Ticket) -> dict:
         "priority": ticket.priority,
         "recalls": ticket.recalls,
         "booking": None,
+        "application": None,
     }
+    if ticket.application_id:
+        application = ticket.application
+        body["application"] = {
+            "receipt": application.receipt,
+            "guide_name": application.guide_name,
+            "status": application.status,
+            "delivery": application.delivery,
+            "id_number": application.identifier_masked,
+        }
     if ticket.booking_id:
         booking = ticket.booking
         body["booking"] = {
@@ -224,3 +256,18 @@ def ask_help(request, payload: HelpIn):
 def help_status(request, request_id: int):
     """Whether someone is on the way; at a village station, its phone number after three minutes unanswered."""
     return help_body(services.help_for_kiosk(request_id, api_caller(request)))
+
+
+@counters_router.post("/me/application", auth=CounterTokenAuth(), response={200: CalledOut, 422: ErrorBody, **ERRORS})
+def link_application(request, payload: ReceiptIn):
+    """前台综合受理: record the application (by its receipt) received at the window for the current ticket."""
+    counter, caller = _counter_caller(request)
+    return ticket_body(services.link_application(counter, payload.receipt, caller))
+
+
+@counters_router.post("/me/hand-over", auth=CounterTokenAuth(), response={200: CalledOut, 422: ErrorBody, **ERRORS})
+def hand_over(request, payload: ReceiptIn):
+    """统一窗口出件: at the centre's pickup window, hand a finished result (approved, pickup at this centre) to
+    the citizen of the current ticket; it becomes delivered, recorded as the signed-in clerk's."""
+    counter, caller = _counter_caller(request)
+    return ticket_body(services.hand_over(counter, payload.receipt, caller))

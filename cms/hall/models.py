@@ -5,6 +5,7 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q
 
+from cms.core.idempotency import IdempotentModel
 from cms.devices.tokens import hash_token, new_token, token_hint
 from cms.hall.enums import CURRENT, HelpStatus, Priority, TicketStatus
 from guides import clock
@@ -27,6 +28,9 @@ class Counter(models.Model):
         blank=True,
         on_delete=models.SET_NULL,
         related_name="+",
+    )
+    pickup = models.BooleanField(
+        "统一出件窗口 pickup window", default=False, help_text="hands finished results over to citizens"
     )
     token_hash = models.CharField(max_length=64, unique=True, editable=False)
     token_hint = models.CharField("令牌前缀 token starts", max_length=12, editable=False)
@@ -54,8 +58,9 @@ class Counter(models.Model):
         self.revoked_at = self.revoked_at or clock.now()
 
 
-class Ticket(models.Model):
+class Ticket(IdempotentModel):
     """现场取号: a walk-in's or a checked-in booking's place in a centre's queue for one category and day.
+    A kiosk's request carries an `Idempotency-Key`: a retry after a lost answer gets the same ticket.
 
     Called in order of (priority first, then `queue_at`): a walk-in queues from when they took the ticket,
     a booking from its slot's start, or from arrival if they came late (docs/hall.md)."""
@@ -69,6 +74,9 @@ class Ticket(models.Model):
     )
     device = models.ForeignKey(
         "devices.KioskDevice", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    application = models.ForeignKey(  # the application received or handed over for this ticket at a window
+        "applications.Application", null=True, blank=True, on_delete=models.SET_NULL, related_name="hall_tickets"
     )
     priority = models.CharField(max_length=12, choices=Priority.choices, blank=True, default="")
     status = models.CharField(max_length=10, choices=TicketStatus.choices, default=TicketStatus.WAITING)

@@ -23,6 +23,7 @@ from cms.centres.models import CentrePage
 from cms.centres.sources import centre_hours
 from cms.core.caller import Caller
 from cms.core.enums import Channel
+from cms.core.idempotency import Idempotency, idempotent_create
 from cms.devices.tokens import hash_token
 from cms.hall.enums import CURRENT, HelpStatus, Priority, TicketStatus
 from cms.hall.models import Counter, HelpRequest, StaffPost, Ticket
@@ -138,9 +139,20 @@ def _open_until(centre: CentrePage, category: WindowCategory, now: dt.datetime) 
     return at_local(today, periods[-1].end) if periods else None
 
 
-def take_ticket(centre_code: str, category_value: str, caller: Caller, priority: str = "", now=None) -> Ticket:
-    """A walk-in's ticket at a kiosk of the centre, while the category's hours have not ended today."""
+def take_ticket(
+    centre_code: str,
+    category_value: str,
+    caller: Caller,
+    priority: str = "",
+    now=None,
+    idempotency: Idempotency | None = None,
+) -> Ticket:
+    """A walk-in's ticket at a kiosk of the centre, while the category's hours have not ended today. A
+    repeat of a request (its `Idempotency-Key`) answers the ticket the first one took."""
     now = now or clock.now()
+    idempotency = idempotency or Idempotency(None, "")
+    if (first := idempotency.find(Ticket.objects)) is not None:
+        return first
     centre = _kiosk_centre(caller)
     if centre.code != centre_code:
         raise Refusal(
@@ -159,17 +171,34 @@ def take_ticket(centre_code: str, category_value: str, caller: Caller, priority:
             f"{category.label_en} takes no more tickets today",
         )
     today = now.astimezone(TZ).date()
-    with transaction.atomic():
-        return Ticket.objects.create(
+    ticket_priority = _priority(caller, priority, today)
+
+    def make() -> Ticket:
+        ticket = Ticket(
             centre=centre,
             category=category.value,
             date=today,
             number=next_number(centre.pk, category, today),
             device=caller.device,
-            priority=_priority(caller, priority, today),
+            priority=ticket_priority,
             issued_at=now,
             queue_at=now,
         )
+        idempotency.stamp(ticket)
+        ticket.save()
+        return ticket
+
+    return idempotent_create(idempotency, Ticket.objects, make)[0]
+
+
+def ticket_today(number: str, caller: Caller, now=None) -> Ticket:
+    """Today's ticket of this number at the kiosk's centre (a walk-in's or a checked-in booking's)."""
+    centre = _kiosk_centre(caller)
+    today = (now or clock.now()).astimezone(TZ).date()
+    found = Ticket.objects.filter(centre=centre, date=today, number=(number or "").strip().upper()).first()
+    if found is None:
+        raise Refusal(404, "not_found", "今天本中心没有这个号", "no such ticket at this centre today")
+    return found
 
 
 def enqueue_booking(booking: Booking, now: dt.datetime) -> Ticket:
@@ -276,7 +305,8 @@ def _clerk(counter: Counter, caller: Caller):
 
 
 def current(counter: Counter) -> Ticket | None:
-    return Ticket.objects.select_related("booking", "booking__slot").filter(counter=counter, status__in=CURRENT).first()
+    tickets = Ticket.objects.select_related("booking", "booking__slot", "application")
+    return tickets.filter(counter=counter, status__in=CURRENT).first()
 
 
 def _busy(ticket: Ticket) -> Refusal:
@@ -391,6 +421,112 @@ def transfer(counter: Counter, category_value: str, caller: Caller) -> Ticket:
         recalls=0,
         transfers=F("transfers") + 1,
     )
+
+
+# --- 一窗受理 and 统一出件: a called ticket's application ----------------------------------------------------
+
+
+def _application(receipt: str):
+    from cms.applications.models import Application
+    from cms.applications.services import normalise_receipt
+
+    found = Application.objects.filter(receipt=normalise_receipt(receipt or "")).first()
+    if found is None:
+        raise Refusal(
+            404,
+            "not_found",
+            "没有这个受理回执号",
+            "no application with this receipt",
+            fields={"receipt": Text("请核对回执号", "check the receipt number")},
+        )
+    return found
+
+
+def link_application(counter: Counter, receipt: str, caller: Caller) -> Ticket:
+    """前台综合受理: the window records which application it received (or looked at) for its current ticket."""
+    ticket = _held(counter, caller)
+    ticket.application = _application(receipt)
+    ticket.save(update_fields=["application"])
+    return ticket
+
+
+def hand_over(counter: Counter, receipt: str, caller: Caller) -> Ticket:
+    """统一窗口出件: the centre's pickup window hands a finished result (approved, to be picked up at this
+    centre) to the citizen of its current ticket; the application becomes delivered, recorded as done by the
+    clerk signed in at the window (the clerk checks the citizen's card against the application)."""
+    from cms.applications.enums import ApplicationStatus, DeliveryMethod
+    from cms.applications.services import act
+
+    ticket = _held(counter, caller)
+    if not counter.pickup:
+        raise Refusal(409, "not_pickup_window", "本窗口不是统一出件窗口", "this is not the centre's pickup window")
+    clerk = _clerk(counter, caller)
+    if clerk is None:
+        raise Refusal(409, "no_clerk", "请先在窗口签到", "a clerk must sign in at this window first")
+    application = _application(receipt)
+    if application.delivery != DeliveryMethod.PICKUP or application.centre_id != counter.centre_id:
+        raise Refusal(
+            409,
+            "not_here",
+            "该办件不在本中心领取",
+            "this result is not to be picked up at this centre",
+        )
+    if application.status != ApplicationStatus.APPROVED:
+        raise Refusal(409, "not_ready", "该办件尚未办结，不能出件", "this result is not ready yet")
+    ticket.application = act(application, "deliver", Caller.staff(clerk))
+    ticket.save(update_fields=["application"])
+    return ticket
+
+
+# --- the dashboard's figures ------------------------------------------------------------------------------
+
+
+def _minutes(spans: list[float]) -> dict:
+    """Mean and 90th percentile (nearest rank) of durations in minutes, rounded to a tenth; None if none."""
+    if not spans:
+        return {"mean": None, "p90": None}
+    ordered = sorted(spans)
+    rank = math.ceil(0.9 * len(ordered)) - 1
+    return {"mean": round(sum(ordered) / len(ordered), 1), "p90": round(ordered[rank], 1)}
+
+
+def hall_figures(days: int = RECENT_DAYS, now: dt.datetime | None = None) -> list[dict]:
+    """Per centre and category over the last `days` days: tickets issued, served, no-shows and left at
+    closing; the wait (ticket taken to first call) and the service time (first call to done), mean and
+    90th percentile in minutes. Only counts and durations: no ticket numbers, no people."""
+    now = now or clock.now()
+    rows = (
+        Ticket.objects.filter(date__gt=(now - dt.timedelta(days=days)).astimezone(TZ).date())
+        .values_list("centre__code", "category", "status", "issued_at", "first_called_at", "finished_at")
+        .order_by("centre__code", "category")
+    )
+    groups: dict[tuple[str, str], dict] = {}
+    for centre, category, status, issued, called, finished in rows:
+        group = groups.setdefault(
+            (centre, category), {"issued": 0, "served": 0, "no_shows": 0, "unserved": 0, "waits": [], "services": []}
+        )
+        group["issued"] += 1
+        group["served"] += status == TicketStatus.DONE
+        group["no_shows"] += status == TicketStatus.NO_SHOW
+        group["unserved"] += status == TicketStatus.UNSERVED
+        if called is not None:
+            group["waits"].append((called - issued).total_seconds() / 60)
+            if status == TicketStatus.DONE and finished is not None:
+                group["services"].append((finished - called).total_seconds() / 60)
+    return [
+        {
+            "centre": centre,
+            "category": category,
+            "category_en": WindowCategory(category).label_en,
+            "issued": g["issued"],
+            "served": g["served"],
+            "no_shows": g["no_shows"],
+            "unserved": g["unserved"],
+            "wait_minutes": _minutes(g["waits"]),
+            "service_minutes": _minutes(g["services"]),
+        }
+        for (centre, category), g in groups.items()
+    ]
 
 
 # --- the display -------------------------------------------------------------------------------------------

@@ -73,9 +73,13 @@ DESK_ACTIONS = {
 }
 
 
+RECEIPT_ACTIONS = {"application": services.link_application, "hand-over": services.hand_over}
+
+
 @require_http_methods(["GET", "POST"])
 def desk(request, counter_id: int):
-    """One window's desk: call, recall, start, done, no-show and transfer, as through the counter API.
+    """One window's desk: call, recall, start, done, no-show and transfer, link the application received for
+    the ticket, and at the pickup window hand a result over — as through the counter API.
     Acting here (or "sign in") signs the clerk in at the window: its device's calls are then recorded as theirs."""
     counter = get_object_or_404(Counter.objects.select_related("centre"), pk=counter_id, revoked_at__isnull=True)
     refused = _staff_at(request, counter.centre_id, SERVE)
@@ -91,6 +95,8 @@ def desk(request, counter_id: int):
         try:
             if action == "transfer":
                 services.transfer(counter, request.POST.get("category", ""), caller)
+            elif action in RECEIPT_ACTIONS:
+                RECEIPT_ACTIONS[action](counter, request.POST.get("receipt", ""), caller)
             elif action in DESK_ACTIONS:
                 if DESK_ACTIONS[action](counter, caller) is None:  # only call-next answers None: nobody waits
                     error = "无人等候 / nobody is waiting"

@@ -16,6 +16,10 @@ class CategoryTile(KButton):
     count = NumericProperty(0)  # guides of the window category in the local catalogue
 
 
+class TicketTile(KButton):
+    """A walk-in's queue number (取号), in the eighth cell of the windows' grid."""
+
+
 class HomeScreen(KioskScreen):
     def on_kv_post(self, base_widget):
         self.tiles = {}
@@ -23,6 +27,8 @@ class HomeScreen(KioskScreen):
             tile = CategoryTile(category=category.value, category_en=category.label_en)
             self.tiles[category.value] = tile
             self.ids.categories.add_widget(tile)
+        self.ids["take_ticket"] = TicketTile()
+        self.ids.categories.add_widget(self.ids["take_ticket"])
 
     def refresh(self) -> None:
         counts = self.app.services.catalogue.category_counts()

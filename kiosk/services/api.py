@@ -206,6 +206,20 @@ class ApiClient:
     def application(self, receipt: str, id_number: str) -> dict:
         return self.get(f"/applications/{receipt}", headers={ID_HEADER: id_number})
 
+    # --- the service hall (docs/hall.md) -----------------------------------------------------------------
+
+    def take_ticket(self, centre: str, category: str, priority: str, idempotency_key: str) -> dict:
+        body = {"centre": centre, "category": category, "priority": priority}
+        return self.request("POST", "/tickets", json_body=body, idempotency_key=idempotency_key).body
+
+    def ask_help(self, screen: str, idempotency_key: str) -> dict:
+        return self.request(
+            "POST", "/help-requests", json_body={"screen": screen}, idempotency_key=idempotency_key
+        ).body
+
+    def help_request(self, request_id: int) -> dict:
+        return self.get(f"/help-requests/{request_id}", retries=0)
+
 
 def _open_files(files: list | None):
     """Multipart parts from (field, (name, path, type)) rows, each file opened afresh for this attempt; a

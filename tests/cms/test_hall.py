@@ -101,6 +101,18 @@ def test_walk_in_tickets_are_numbered_per_centre_category_and_day(client, hall_d
         assert take(client, other, centre="zhapu").json()["ticket"] == "F001"  # and another centre's
 
 
+def test_a_retried_ticket_request_answers_the_same_ticket(client, hall_day, kiosk):
+    """The kiosk resends a POST whose answer was lost (same Idempotency-Key): one ticket, not two."""
+    keyed = kiosk | {"Idempotency-Key": "kiosk-ticket-0001"}
+    first = take(client, keyed)
+    again = take(client, keyed)
+    assert first.status_code == again.status_code == 201
+    assert again.json()["ticket"] == first.json()["ticket"] and again.json()["ahead"] == 0
+    assert Ticket.objects.count() == 1
+    assert take(client, kiosk | {"Idempotency-Key": "kiosk-ticket-0002"}).json()["ticket"] == "F002"
+    assert_error(take(client, keyed, category="social"), 422, "idempotency_key_reused")
+
+
 def test_a_ticket_needs_a_kiosk_of_that_centre_and_a_category(client, hall_day, kiosk):
     assert_error(take(client, {}), 401, "unauthorised")
     assert_error(take(client, kiosk, centre="zhapu"), 409, "wrong_centre")
@@ -118,6 +130,26 @@ def test_tickets_stop_when_the_hours_end_and_the_uncalled_are_marked(client, hal
         assert "1 tickets" in out.getvalue()
     ticket = Ticket.objects.get(number=waiting)
     assert ticket.status == TicketStatus.UNSERVED and ticket.finished_at is not None
+
+
+def test_a_midday_break_is_not_closing_and_the_periodic_jobs_mark_the_uncalled(client, kiosk):
+    """错时: police windows stay open through midday, investment windows break; a ticket taken in the break
+    waits for the afternoon, and only after the day's last period does `run_periodic` mark it unserved."""
+    day = open_days("city", POLICE, skip=1, kinds=("regular", "staggered"))[0]
+    page = CentrePage.objects.get(code="city")
+    investment = centre_hours(page, day, day).periods(day, "投资项目")
+    assert len(investment) == 2 and investment[0].end < investment[1].start  # a break between
+    with travel(at_local(day, investment[0].end) + dt.timedelta(minutes=30)):
+        taken = [take(client, kiosk, category=c).json()["ticket"] for c in ("investment", "police")]
+        call_command("run_periodic", "--once", stdout=io.StringIO())
+    assert list(Ticket.objects.filter(number__in=taken).values_list("status", flat=True)) == ["waiting"] * 2
+    with travel(at_local(day, investment[-1].end) + dt.timedelta(minutes=1)):
+        assert_error(take(client, kiosk, category="investment"), 409, "closed")
+        call_command("run_periodic", "--once", stdout=io.StringIO())
+    assert Ticket.objects.get(number=taken[0]).status == TicketStatus.UNSERVED
+    police_close = centre_hours(page, day, day).periods(day, POLICE)[-1].end
+    police = Ticket.objects.get(number=taken[1]).status
+    assert police == (TicketStatus.UNSERVED if police_close <= investment[-1].end else TicketStatus.WAITING)
 
 
 # --- a window calls ----------------------------------------------------------------------------------------
@@ -138,6 +170,7 @@ def test_a_window_calls_in_order_and_only_its_categories(client, hall_day, kiosk
         "priority": "",
         "recalls": 0,
         "booking": None,
+        "application": None,
     }
     assert_error(window(client, police, "call-next"), 409, "window_busy")  # finish the first one first
     assert window(client, police, "done").json()["status"] == "done"  # right after the call: start is optional
@@ -226,6 +259,45 @@ def test_the_estimate_comes_from_recent_service_times_and_windows(client, hall_d
 # --- bookings join the queue -------------------------------------------------------------------------------
 
 
+def test_the_metrics_carry_the_halls_counts_and_durations_only(client, hall_day, kiosk):
+    _, token = make_counter(1)
+    start = clock.now()
+    for _ in range(3):
+        take(client, kiosk)
+    with travel(start + dt.timedelta(minutes=2)):
+        window(client, token, "call-next")  # waited 2 minutes
+    with travel(start + dt.timedelta(minutes=5)):
+        window(client, token, "done")  # served in 3
+    with travel(start + dt.timedelta(minutes=6)):
+        window(client, token, "call-next")  # waited 6 minutes
+        window(client, token, "no-show")
+    answer = client.get("/api/v1/metrics")
+    assert answer.status_code == 200
+    hall = answer.json()["hall"]
+    assert hall["days"] == services.RECENT_DAYS
+    [police] = [q for q in hall["queues"] if q["centre"] == "city" and q["category"] == POLICE]
+    assert police | {"wait_minutes": None} == {
+        "centre": "city",
+        "category": POLICE,
+        "category_en": "Public security services",
+        "issued": 3,
+        "served": 1,
+        "no_shows": 1,
+        "unserved": 0,
+        "wait_minutes": None,
+        "service_minutes": {"mean": 3.0, "p90": 3.0},
+    }
+    assert police["wait_minutes"]["p90"] == pytest.approx(6.0, abs=0.1)
+    assert police["wait_minutes"]["mean"] == pytest.approx(4.0, abs=0.1)
+    assert "F00" not in answer.content.decode()  # counts and durations, never a ticket
+    pages = (("/dashboard/", ["办事大厅", "公安服务", "4.0 / 6.0"]), ("/en/dashboard/", ["The service hall"]))
+    for path, words in pages:
+        page = client.get(path).content.decode()
+        row = page[page.index('class="hall-figures') :]
+        assert all(word in page for word in words) and "<td>3</td><td>1</td><td>1</td><td>0</td>" in row
+        assert "3.0 / 3.0" in row and "F00" not in page
+
+
 def test_a_checked_in_booking_is_called_before_walk_ins_who_came_after_its_slot_began(client, hall_day, kiosk):
     _, token = make_counter(1)
     slot = future_slots("city", POLICE)[0]
@@ -240,6 +312,23 @@ def test_a_checked_in_booking_is_called_before_walk_ins_who_came_after_its_slot_
     Slot.objects.filter(pk=slot.pk).update(start=start, end=start + dt.timedelta(minutes=30), date=clock.today())
     before = take(client, kiosk).json()["ticket"]  # came before the slot began
     checked = client.post(f"/api/v1/bookings/{code}/check-in", headers=kiosk).json()["ticket"]
+    # The check-in screen asks the hall where the booking's ticket stands: the walk-in before it is ahead.
+    state = client.get(f"/api/v1/tickets/{checked.lower()}", headers=kiosk)
+    assert state.status_code == 200, state.content
+    assert state.json() | {"issued_at": None} == {
+        "ticket": checked,
+        "category": POLICE,
+        "category_slug": "police",
+        "centre": "city",
+        "priority": "",
+        "status": "waiting",
+        "ahead": 1,
+        "estimated_wait_minutes": None,
+        "issued_at": None,
+    }
+    assert_error(client.get("/api/v1/tickets/F999", headers=kiosk), 404, "not_found")
+    zhapu = {"Authorization": f"Bearer {make_kiosk('zhapu-1', 'zhapu')}"}
+    assert_error(client.get(f"/api/v1/tickets/{checked}", headers=zhapu), 404, "not_found")  # another centre's
     with travel(start + dt.timedelta(minutes=1)):
         after = take(client, kiosk).json()["ticket"]  # came after
         ticket = Ticket.objects.get(booking__code=code)
@@ -281,6 +370,78 @@ def test_check_in_answers_the_place_in_the_queue_and_the_estimate(client, hall_d
     assert body["ahead"] == 2 and body["estimated_wait_minutes"] == 16  # two ahead × 8 minutes, one window
     again = client.post(f"/api/v1/bookings/{code}/check-in", headers=kiosk).json()  # a repeat: the same place
     assert (again["ticket"], again["ahead"]) == (body["ticket"], 2)
+
+
+def finished_application(receipt: str, centre="city", delivery="pickup", status="approved"):
+    from cms.applications.models import Application
+    from cms.personal.keys import keyed_hash
+    from cms.services.models import Department
+
+    person = id_number(8801)
+    return Application.objects.create(
+        receipt=receipt,
+        guide_code=GUIDE,
+        guide_name="居民身份证申领",
+        department=Department.objects.first(),
+        applicant_kind="person",
+        name="王五",
+        identifier=person,
+        identifier_key=keyed_hash(person),
+        identifier_masked="3304**********1234",
+        phone="13900001111",
+        delivery=delivery,
+        centre=CentrePage.objects.get(code=centre),
+        status=status,
+        committed_days=5,
+        channel="web",
+    )
+
+
+def test_the_window_links_an_application_and_the_pickup_window_hands_a_result_over(
+    client, hall_day, kiosk, django_user_model
+):
+    from cms.applications.models import StatusChange
+
+    _, token = make_counter(1)
+    pickup, pickup_token = make_counter(2, categories=("其他综合事务",))
+    ready = finished_application("R20261201")
+    waiting = finished_application("R20261202", status="accepted")
+    elsewhere = finished_application("R20261203", centre="zhapu")
+
+    # 前台综合受理: the called ticket records the application received at the window.
+    take(client, kiosk)
+    window(client, token, "call-next")
+    linked = window(client, token, "application", receipt="r20261202")
+    assert linked.status_code == 200, linked.content
+    assert linked.json()["application"] == {
+        "receipt": "R20261202",
+        "guide_name": "居民身份证申领",
+        "status": "accepted",
+        "delivery": "pickup",
+        "id_number": "3304**********1234",
+    }
+    assert_error(window(client, token, "application", receipt="NOPE"), 404, "not_found", "receipt")
+    assert_error(window(client, token, "hand-over", receipt=ready.receipt), 409, "not_pickup_window")
+
+    # 统一窗口出件: only at the pickup window, with a clerk signed in, a ready result of this centre.
+    take(client, kiosk, category="general")
+    window(client, pickup_token, "call-next")
+    assert_error(window(client, pickup_token, "hand-over", receipt=ready.receipt), 409, "not_pickup_window")
+    pickup.pickup = True
+    pickup.save()
+    assert_error(window(client, pickup_token, "hand-over", receipt=ready.receipt), 409, "no_clerk")
+    pickup.clerk = django_user_model.objects.create_user("clerk-li")
+    pickup.save()
+    assert_error(window(client, pickup_token, "hand-over", receipt=waiting.receipt), 409, "not_ready")
+    assert_error(window(client, pickup_token, "hand-over", receipt=elsewhere.receipt), 409, "not_here")
+    handed = window(client, pickup_token, "hand-over", receipt=ready.receipt)
+    assert handed.status_code == 200, handed.content
+    assert handed.json()["application"]["status"] == "delivered"
+    ready.refresh_from_db()
+    assert ready.status == "delivered"
+    assert StatusChange.objects.filter(application=ready, to_status="delivered", by="clerk-li").exists()
+    assert window(client, pickup_token, "done").json()["status"] == TicketStatus.DONE
+    assert Ticket.objects.get(application=ready).clerk.username == "clerk-li"
 
 
 # --- the display -------------------------------------------------------------------------------------------
@@ -356,12 +517,14 @@ def test_create_counter_token_prints_a_token_that_calls(client, hall_day, kiosk)
         "--category",
         "police",
         "社会事务",
+        "--pickup",
         stdout=out,
         stderr=io.StringIO(),
     )
     token = out.getvalue().strip()
     counter = Counter.objects.get(name="city-w7")
     assert counter.number == 7 and counter.categories == [POLICE, "社会事务"] and token.startswith("otk_")
+    assert counter.pickup  # the centre's pickup window (统一出件)
     take(client, kiosk)
     assert window(client, token, "call-next").json()["window"] == 7
     me = client.get("/api/v1/counters/me", headers={"Authorization": f"Bearer {token}"}).json()

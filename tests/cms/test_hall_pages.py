@@ -11,7 +11,7 @@ from cms.centres.models import CentrePage
 from cms.hall import roles
 from cms.hall.enums import TicketStatus
 from cms.hall.models import Counter, HelpRequest, Ticket
-from tests.cms.test_hall import hall_day, make_counter, make_kiosk, take  # noqa: F401 — fixtures
+from tests.cms.test_hall import finished_application, hall_day, make_counter, make_kiosk, take  # noqa: F401
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("hall_day")]  # an hour into a working day
 
@@ -60,6 +60,24 @@ def test_a_clerk_calls_and_serves_at_the_desk_and_is_recorded(client, django_use
     assert Counter.objects.get(pk=counter.pk).clerk == clerk  # signed in at the window by acting there
     nobody = client.post(url, {"action": "call-next"})
     assert nobody.status_code == 409 and "nobody is waiting" in nobody.content.decode()
+
+
+def test_the_pickup_windows_desk_links_and_hands_a_result_over(client, django_user_model, groups):
+    counter, _ = make_counter(4, categories=("其他综合事务",))
+    counter.pickup = True
+    counter.save()
+    ready = finished_application("R20261211")
+    take(client, {"Authorization": f"Bearer {make_kiosk()}"}, category="general")
+    client.force_login(staff(django_user_model, "clerk", groups[roles.CLERKS]))
+    url = f"/hall/desk/{counter.pk}/"
+    client.post(url, {"action": "call-next"})
+    assert "出件 Hand the result over" in client.get(url).content.decode()
+    unknown = client.post(url, {"action": "hand-over", "receipt": "R0000"})
+    assert unknown.status_code == 409 and "没有这个受理回执号" in unknown.content.decode()
+    assert client.post(url, {"action": "hand-over", "receipt": ready.receipt}).status_code == 302
+    ready.refresh_from_db()
+    assert ready.status == "delivered"
+    assert "R20261211" in client.get(url).content.decode()  # the ticket shows its application
 
 
 def test_the_windows_device_records_the_clerk_signed_in_there(client, django_user_model, groups):

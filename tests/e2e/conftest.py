@@ -27,6 +27,18 @@ ARTEFACTS = ROOT / "test-artefacts"
 
 
 @pytest.fixture(scope="session")
+def site_env(site_url):
+    """The running server's environment, for `manage(site_env, …)` (e.g. setting up a hall call)."""
+    return site_url.env
+
+
+class SiteUrl(str):
+    """The server's base URL, carrying its environment."""
+
+    env: dict
+
+
+@pytest.fixture(scope="session")
 def site_url(tmp_path_factory, database_template):
     if not CHROMIUM.exists():
         if os.environ.get("CI"):
@@ -46,7 +58,9 @@ def site_url(tmp_path_factory, database_template):
     database_template.copy_index(data_dir / "search-index")
     manage(env, "collectstatic", "--no-input", "-v", "0")
     with Gunicorn(env, data_dir, free_port(), workers=2) as server:
-        yield server.url
+        url = SiteUrl(server.url)
+        url.env = env
+        yield url
     if database_template.postgres:
         drop(env["DATABASE_URL"])
 

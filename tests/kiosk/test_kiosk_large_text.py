@@ -141,6 +141,12 @@ def test_large_text_at_full_hd_keeps_every_screen_usable(make_kiosk, full_hd):
     k.screen.activate(None)
     check("check-in")
     k.tap(k.app.root.ids.home)
+    k.tap_id("take_ticket")
+    check("queue number: the seven windows")
+    k.tap(k.app.root.ids.help)
+    k.until(lambda: k.app.vms["help"].request, "the help request")
+    check("call for help")
+    k.tap(k.app.root.ids.home)
 
     code = book(k, id_number(7501), "13700006666")
     check("booking confirmation")

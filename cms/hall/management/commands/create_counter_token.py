@@ -17,9 +17,12 @@ class Command(BaseCommand):
         parser.add_argument(
             "--category", nargs="+", required=True, help="the categories it serves: slugs (police) or Chinese names"
         )
+        parser.add_argument(
+            "--pickup", action="store_true", help="the centre's pickup window (统一出件): hands finished results over"
+        )
 
     @transaction.atomic
-    def handle(self, *args, name, centre, window, category, **options):
+    def handle(self, *args, name, centre, window, category, pickup, **options):
         centre_page = CentrePage.objects.filter(code=centre).first()
         if centre_page is None:
             raise CommandError(f"no centre with code {centre!r}")
@@ -32,6 +35,7 @@ class Command(BaseCommand):
         if clash is not None:
             raise CommandError(f"window {window} at {centre} is already {clash.name!r}")
         counter.centre, counter.number, counter.categories = centre_page, window, categories
+        counter.pickup = pickup
         counter.revoked_at = None
         token = counter.issue_token()
         counter.save()

@@ -1,10 +1,109 @@
-// The hall display: polls state.json from our own origin and shows each new call (a recall too) in large type.
+// The hall display: polls state.json from our own origin and shows each new call (a recall too) in large type,
+// and announces it: a chime, then the call spoken in Mandarin and English with the browser's own speech
+// (Web Speech API; a language without a voice on this PC is left unspoken rather than misread). Sound is
+// switched with the button (browsers allow audio only after a touch) or `?sound=on` for a screen started
+// with autoplay allowed; the choice is remembered on the display PC.
 (function () {
   "use strict";
   const body = document.body;
   const url = body.dataset.stateUrl;
   const every = parseInt(body.dataset.pollMs, 10) || 1000;
+  const SOUND_KEY = "onetrip-hall-sound";
+  const ANNOUNCE_GAP_MS = 5000; // calls arriving together are announced one after another
   let lastCall = null;
+  let lastAt = null; // the newest call time announced
+  let sound = (new URLSearchParams(location.search).get("sound") || localStorage.getItem(SOUND_KEY)) === "on";
+  let audio = null;
+  const soundButton = document.getElementById("sound");
+
+  function showSound() {
+    soundButton.textContent = sound ? "声音 开 · Sound on" : "声音 关 · Sound off";
+    soundButton.setAttribute("aria-pressed", String(sound));
+  }
+
+  function chime() {
+    const Context = window.AudioContext || window.webkitAudioContext;
+    if (!Context) return;
+    audio = audio || new Context();
+    const t0 = audio.currentTime;
+    [[880, 0], [659, 0.35]].forEach(function (note) {
+      const osc = audio.createOscillator();
+      const gain = audio.createGain();
+      osc.type = "sine";
+      osc.frequency.value = note[0];
+      gain.gain.setValueAtTime(0.0001, t0 + note[1]);
+      gain.gain.exponentialRampToValueAtTime(0.4, t0 + note[1] + 0.02);
+      gain.gain.exponentialRampToValueAtTime(0.0001, t0 + note[1] + 0.6);
+      osc.connect(gain).connect(audio.destination);
+      osc.start(t0 + note[1]);
+      osc.stop(t0 + note[1] + 0.65);
+    });
+  }
+
+  // "F012" read letter by letter and digit by digit, as halls call it.
+  function spell(ticket) {
+    return ticket.split("").join(" ");
+  }
+
+  function words(call) {
+    return {
+      zh: "请 " + spell(call.ticket) + " 号到 " + call.window + " 号窗口",
+      en: "Number " + spell(call.ticket) + ", please go to window " + call.window,
+    };
+  }
+
+  function speak(text, lang) {
+    if (!("speechSynthesis" in window)) return;
+    const voices = window.speechSynthesis.getVoices();
+    const voice = voices.find(function (v) {
+      return v.lang.replace("_", "-").toLowerCase().startsWith(lang);
+    });
+    if (!voice && voices.length) return; // no voice for the language: silence, not Chinese read as English
+    const utterance = new SpeechSynthesisUtterance(text);
+    utterance.lang = lang === "zh" ? "zh-CN" : "en-US";
+    if (voice) utterance.voice = voice;
+    utterance.rate = 0.9;
+    window.speechSynthesis.speak(utterance);
+  }
+
+  function announce(call, delay) {
+    setTimeout(function () {
+      const said = words(call);
+      document.getElementById("announce").textContent = said.zh + " / " + said.en;
+      if (!sound) return;
+      chime();
+      setTimeout(function () {
+        speak(said.zh, "zh");
+        speak(said.en, "en");
+      }, 900);
+    }, delay);
+  }
+
+  function announceNew(calls) {
+    const times = calls.map(function (c) {
+      return Date.parse(c.at);
+    });
+    const newest = Math.max.apply(null, times.concat([lastAt || 0]));
+    if (lastAt !== null) {
+      calls
+        .filter(function (c, i) {
+          return times[i] > lastAt;
+        })
+        .reverse() // oldest first
+        .forEach(function (c, n) {
+          announce(c, n * ANNOUNCE_GAP_MS);
+        });
+    }
+    lastAt = newest;
+  }
+
+  soundButton.addEventListener("click", function () {
+    sound = !sound;
+    localStorage.setItem(SOUND_KEY, sound ? "on" : "off");
+    showSound();
+    if (sound) chime(); // the touch that allows audio, and a check that the speakers work
+  });
+  showSound();
 
   function text(tag, value, cls) {
     const el = document.createElement(tag);
@@ -15,6 +114,7 @@
 
   function show(state) {
     const calls = state.calls || [];
+    announceNew(calls);
     const top = calls[0];
     const key = top ? top.ticket + "@" + top.at : null;
     if (top && key !== lastCall) {

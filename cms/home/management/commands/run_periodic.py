@@ -7,8 +7,8 @@ from django.core.management.base import BaseCommand
 class Command(BaseCommand):
     help = (
         "Run the periodic jobs every minute until stopped: scheduled publishing, no-shows and reminders, "
-        "overdue supplements, search-index upkeep (queued changes applied, a broken index rebuilt), and expired "
-        "rate-limit counters removed."
+        "overdue supplements, search-index upkeep (queued changes applied, a broken index rebuilt), expired "
+        "rate-limit counters removed, and hall tickets left uncalled at closing marked."
     )
 
     def add_arguments(self, parser):
@@ -25,6 +25,7 @@ class Command(BaseCommand):
             call_command("purge_counters", verbosity=0)
             call_command("purge_phone_codes", verbosity=0)
             call_command("erase_personal_data", verbosity=0)
+            call_command("close_queues", verbosity=0)
             if once:
                 return
             time.sleep(interval)
