@@ -65,22 +65,32 @@ print(json.dumps({"called": called, "errors": errors}), flush=True)
 def _seed(raw: RawDatabase, centre_id: int) -> list[str]:
     """WINDOWS police windows with tokens and TICKETS waiting police tickets today; the windows' tokens."""
     now = clock.now()
-    insert = "INSERT INTO hall_counter (name, centre_id, number, categories, token_hash, token_hint, created_at) " + (
-        "VALUES (%s, %s, %s, %s, %s, %s, %s)" if raw.sqlite else "VALUES (%s, %s, %s, %s::jsonb, %s, %s, %s)"
+    columns = "name, centre_id, number, categories, token_hash, token_hint, created_at, pickup"
+    insert = f"INSERT INTO hall_counter ({columns}) " + (
+        "VALUES (%s, %s, %s, %s, %s, %s, %s, %s)" if raw.sqlite else "VALUES (%s, %s, %s, %s::jsonb, %s, %s, %s, %s)"
     )
     tokens = []
     for n in range(WINDOWS):
         token = new_token()
         raw.execute(
             insert,
-            [f"race-window-{n}", centre_id, 900 + n, json.dumps([CATEGORY]), hash_token(token), token_hint(token), now],
+            [
+                f"race-window-{n}",
+                centre_id,
+                900 + n,
+                json.dumps([CATEGORY]),
+                hash_token(token),
+                token_hint(token),
+                now,
+                False,
+            ],
         )
         tokens.append(token)
     for n in range(TICKETS):
         at = now - dt.timedelta(minutes=TICKETS - n)
         raw.execute(
             "INSERT INTO hall_ticket (centre_id, category, date, number, priority, status, issued_at, queue_at, "
-            "recalls, transfers) VALUES (%s, %s, %s, %s, '', 'waiting', %s, %s, 0, 0)",
+            "recalls, transfers, idempotency_fingerprint) VALUES (%s, %s, %s, %s, '', 'waiting', %s, %s, 0, 0, '')",
             [centre_id, CATEGORY, now.date(), f"R{n:03d}", at, at],
         )
     return tokens

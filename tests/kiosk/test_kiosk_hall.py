@@ -24,7 +24,7 @@ GUIDE = "330482-GA-001"  # a police guide at the city centre
 OPEN_INSTANT = """
 import datetime as dt
 from cms.centres.models import CentrePage
-from cms.hours.sources import centre_hours
+from cms.centres.sources import centre_hours
 from guides.hours import at_local
 from tests.support.bookings import open_days
 day = open_days("city", "公安服务", skip=1, kinds=("regular",))[0]
