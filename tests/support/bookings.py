@@ -214,6 +214,7 @@ class RawDatabase:
             }
             for booking_id in booking_ids:
                 self.execute("DELETE FROM bookings_bookingevent WHERE booking_id = %s", [booking_id])
+                self.execute("DELETE FROM identity_bookingholder WHERE booking_id = %s", [booking_id])
             self.execute("DELETE FROM bookings_booking WHERE slot_id = %s", [slot_id])
             for person_id in person_ids:
                 self.execute(
