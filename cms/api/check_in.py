@@ -6,7 +6,7 @@ import datetime as dt
 from ninja import Router, Schema
 
 from cms.bookings import services
-from cms.bookings.api import BookingOut, _optional_id_number, booking_body
+from cms.bookings.api import BookingOut, booking_body, optional_id_number
 from cms.core.caller import ID_HEADER
 from cms.core.errors import ErrorBody
 from cms.devices.auth import DeviceTokenAuth, api_caller
@@ -44,7 +44,7 @@ def check_in_booking(request, code: str):
     An optional JSON body `{"id_number"}` (or the `X-Id-Number` header) must match the booking; send
     `X-Id-Number-Source: card` when the kiosk read it from the ID card. Rate-limited per kiosk and code.
     `ahead` and `estimated_wait_minutes` are the ticket's place in the hall's queue, as a walk-in's ticket."""
-    caller = api_caller(request, _optional_id_number(request) or request.headers.get(ID_HEADER, ""))
+    caller = api_caller(request, optional_id_number(request) or request.headers.get(ID_HEADER, ""))
     booking = services.check_in(code, caller)
     ticket = hall.enqueue_booking(booking, booking.checked_in_at)  # the queue's ticket (made at check-in)
     ahead = hall.ahead_of(ticket)

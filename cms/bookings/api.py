@@ -184,7 +184,7 @@ def _id_number(request, given: str = "") -> str:
     return value
 
 
-def _optional_id_number(request) -> str:
+def optional_id_number(request) -> str:
     """`id_number` from an optional JSON body (DELETE and check-in may have none)."""
     if request.content_type != "application/json" or not request.body:
         return ""
@@ -232,7 +232,7 @@ def cancel_booking(request, code: str, include: str = Query("", description=INCL
     """Cancel, up to the cut-off; the ID number in a JSON body `{"id_number"}` or the `X-Id-Number` header.
     Whoever holds the code and the ID number may cancel, whichever kiosk or browser made the booking."""
     asked = included(include)
-    caller = api_caller(request, _id_number(request, _optional_id_number(request)))
+    caller = api_caller(request, _id_number(request, optional_id_number(request)))
     return booking_body(services.cancel(services.find(code, caller), caller), asked)
 
 
