@@ -35,14 +35,34 @@ def pytest_unconfigure(config):
         traveller.stop()
 
 
+def _template_root(tmp_path_factory) -> Path:
+    """The folder the run's processes share: xdist's workers share their basetemp's parent, and the runs given
+    ONETRIP_TEST_TEMPLATE_ROOT (`make test`'s two runs of a pass) that folder."""
+    if shared := os.environ.get("ONETRIP_TEST_TEMPLATE_ROOT"):
+        return Path(shared)
+    root = tmp_path_factory.getbasetemp()
+    return root.parent if os.environ.get("PYTEST_XDIST_WORKER") else root
+
+
+def _needs_template(item) -> bool:
+    # pytest-django asks for the database of a `django_db` test at setup, so it is not among its fixture names.
+    return "database_template" in item.fixturenames or item.get_closest_marker("django_db") is not None
+
+
+@pytest.hookimpl(tryfirst=True)
+def pytest_runtestloop(session):
+    """Build the template before the first test when any test needs it: inside a test's fixture it counts
+    against that test's pytest-timeout (600 s), which migrating and loading the demo can exceed on a busy
+    machine. The fixture then finds it built."""
+    if session.config.option.collectonly or not any(map(_needs_template, session.items)):
+        return
+    run_template(_template_root(session.config._tmp_path_factory))
+
+
 @pytest.fixture(scope="session")
 def database_template(tmp_path_factory) -> Template:
-    """Built by the first process of the run that needs it (xdist's workers share their basetemp's parent),
-    or of the runs sharing the folder ONETRIP_TEST_TEMPLATE_ROOT (`make test`'s two runs of a pass)."""
-    if shared := os.environ.get("ONETRIP_TEST_TEMPLATE_ROOT"):
-        return run_template(Path(shared))
-    root = tmp_path_factory.getbasetemp()
-    return run_template(root.parent if os.environ.get("PYTEST_XDIST_WORKER") else root)
+    """Built once for the run (see `pytest_runtestloop`) by whichever of its processes gets there first."""
+    return run_template(_template_root(tmp_path_factory))
 
 
 # Tests sharing a costly session fixture go to one xdist worker (`--dist loadgroup` in `make test`): one

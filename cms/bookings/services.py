@@ -19,8 +19,8 @@ its `holder` row keeps whose name it is in, so that person finds it (我的预�
 
 import datetime as dt
 
-from django.db import IntegrityError, transaction
-from django.db.models import F
+from django.db import IntegrityError, connection, transaction
+from django.db.models import Count, Exists, F, OuterRef, Q
 
 from cms.bookings.enums import COUNTED, LIVE, Action, BookingStatus, SlotState
 from cms.bookings.models import Booking, BookingEvent, BookingSettings, Person, Slot, TicketCounter
@@ -38,7 +38,7 @@ from cms.identity.models import BookingHolder
 from cms.identity.proof import limited_identity, person_key, proof_of
 from cms.personal.keys import keyed_hash
 from cms.personal.masking import mask_identifier
-from cms.services.models import ServiceGuidePage
+from cms.services.models import GuideCentre, ServiceGuidePage
 from guides import clock
 from guides.applicants import Applicant
 from guides.codes import BOOKING_CODE_LENGTH, new_code, normalise
@@ -50,13 +50,13 @@ TICKET_LETTERS = {category: chr(ord("A") + n) for n, category in enumerate(Windo
 NOT_FOUND = Text("未找到该预约（请核对预约码和证件号）", "no booking with this code and ID number")
 
 
-def bookable_guide(code: str) -> ServiceGuidePage:
-    guide = (
-        ServiceGuidePage.objects.live()
-        .only("id", "code", "title", "category", "channels_appointment")
-        .filter(code=(code or "").upper())
-        .first()
-    )
+def bookable_guide(code: str, centre_id: int | None = None) -> ServiceGuidePage:
+    """The live guide taking appointments; with `centre_id`, its `at_centre` says whether that centre handles
+    it (asked in the same query: the booking's hot path)."""
+    guides = ServiceGuidePage.objects.live().only("id", "code", "title", "category", "channels_appointment")
+    if centre_id is not None:
+        guides = guides.annotate(at_centre=Exists(GuideCentre.objects.filter(page=OuterRef("pk"), centre_id=centre_id)))
+    guide = guides.filter(code=(code or "").upper()).first()
     if guide is None:
         raise Refusal(
             404, "not_found", "未找到该事项", "no such guide", {"guide": Text("事项编码有误", "unknown guide code")}
@@ -73,6 +73,7 @@ def bookable_guide(code: str) -> ServiceGuidePage:
 
 
 def check_guide_at(guide: ServiceGuidePage, slot: Slot) -> None:
+    """`guide` from `bookable_guide(code, slot.centre_id)`."""
     if guide.category != slot.category:
         raise Refusal(
             400,
@@ -85,7 +86,7 @@ def check_guide_at(guide: ServiceGuidePage, slot: Slot) -> None:
                 )
             },
         )
-    if not guide.centre_links.filter(centre_id=slot.centre_id).exists():
+    if not guide.at_centre:
         raise Refusal(
             400,
             "invalid",
@@ -186,9 +187,22 @@ def open_slots(
     return list(slots.order_by("start"))
 
 
+# Raw SQL, portable to SQLite (≥ 3.35 for RETURNING) and PostgreSQL: the ORM needs two or three statements each.
+_UPSERT_PERSON = (
+    "INSERT INTO bookings_person (key, barred_until) VALUES (%s, NULL) "
+    "ON CONFLICT (key) DO UPDATE SET key = excluded.key RETURNING id, key, barred_until"
+)
+_TAKE_PLACE = (
+    "UPDATE bookings_slot SET booked = booked + 1 "
+    "WHERE id = %s AND state = %s AND booked < capacity RETURNING booked, capacity"
+)
+
+
 def _locked_person(key: str) -> Person:
-    person, _ = Person.objects.select_for_update().get_or_create(key=key)
-    return person
+    """The person with this key, made if new, in one statement. The no-op update on a conflict takes the
+    row's lock on PostgreSQL, as SELECT … FOR UPDATE would; SQLite's IMMEDIATE transaction already has
+    the database's."""
+    return next(iter(Person.objects.raw(_UPSERT_PERSON, [key])))
 
 
 def _check_limits(person: Person, guide_code: str, slot: Slot, now: dt.datetime, conf, exclude=None) -> None:
@@ -203,10 +217,14 @@ def _check_limits(person: Person, guide_code: str, slot: Slot, now: dt.datetime,
     mine = Booking.objects.filter(person=person)
     if exclude is not None:
         mine = mine.exclude(pk=exclude.pk)
-    if exclude is None and mine.filter(guide_code=guide_code, status__in=LIVE).exists():
-        raise _already_booked()
     monday, sunday = week_of(slot.date)
-    if mine.filter(status__in=COUNTED, slot__date__range=(monday, sunday)).count() >= conf.weekly_cap:
+    counts = mine.aggregate(  # both limits in one query
+        same_guide=Count("pk", filter=Q(guide_code=guide_code, status__in=LIVE)),
+        this_week=Count("pk", filter=Q(status__in=COUNTED, slot__date__range=(monday, sunday))),
+    )
+    if exclude is None and counts["same_guide"]:
+        raise _already_booked()
+    if counts["this_week"] >= conf.weekly_cap:
         raise Refusal(
             429,
             "weekly_cap",
@@ -228,11 +246,15 @@ def _full() -> Refusal:
     return Refusal(409, "slot_full", "该时段已约满，请另选时段", "this slot is fully booked; please choose another")
 
 
-def _take_place(slot_id: int) -> None:
-    if not Slot.objects.filter(pk=slot_id, state=SlotState.OPEN, booked__lt=F("capacity")).update(
-        booked=F("booked") + 1
-    ):
+def _take_place(slot: Slot) -> None:
+    """One place in the slot, or `slot_full`; `slot.booked` and `slot.capacity` are then as the UPDATE left them
+    (RETURNING: SQLite ≥ 3.35, PostgreSQL), so nothing reads the slot back."""
+    with connection.cursor() as cursor:
+        cursor.execute(_TAKE_PLACE, [slot.pk, SlotState.OPEN.value])
+        row = cursor.fetchone()
+    if row is None:
         raise _full()
+    slot.booked, slot.capacity = row
 
 
 def _free_place(slot_id: int) -> None:
@@ -264,7 +286,7 @@ def book(
     conf = BookingSettings.load()
     slot = get_slot(slot_id)
     _release_throttle(caller, slot, counted_as, now, conf)
-    guide = bookable_guide(guide_code)
+    guide = bookable_guide(guide_code, slot.centre_id)
     check_guide_at(guide, slot)
     check_bookable(slot, now, conf)
     if slot.booked >= slot.capacity:
@@ -276,7 +298,7 @@ def book(
     def make() -> Booking:
         person = _locked_person(person_key(proof, applicant.identifier, applicant.phone))
         _check_limits(person, guide.code, slot, now, conf)
-        _take_place(slot.pk)
+        _take_place(slot)
         booking = Booking(
             code=new_code(BOOKING_CODE_LENGTH, lambda code: Booking.objects.filter(code=code).exists()),
             slot=slot,
@@ -312,8 +334,6 @@ def book(
         ).exists():
             raise _already_booked() from None
         raise
-    if not replayed:
-        booking.slot.refresh_from_db(fields=["booked", "capacity"])
     return booking, replayed
 
 
@@ -387,7 +407,7 @@ def reschedule(booking: Booking, slot_id: int, caller: Caller, now: dt.datetime 
     conf = BookingSettings.load()
     new = get_slot(slot_id)
     _release_throttle(caller, new, identity, now, conf)
-    guide = bookable_guide(booking.guide_code)
+    guide = bookable_guide(booking.guide_code, new.centre_id)
     check_guide_at(guide, new)
     check_bookable(new, now, conf)
     if new.pk == booking.slot_id:
@@ -400,12 +420,11 @@ def reschedule(booking: Booking, slot_id: int, caller: Caller, now: dt.datetime 
         old_slot, old_start = booking.slot_id, booking.slot.start
         # Two slot rows change; taking them in id order keeps two opposite moves from deadlocking.
         if new.pk < old_slot:
-            _take_place(new.pk)
+            _take_place(new)
             _free_place(old_slot)
         else:
             _free_place(old_slot)
-            _take_place(new.pk)
-        new.refresh_from_db(fields=["booked", "capacity"])
+            _take_place(new)
         booking.slot = new
         booking.status = BookingStatus.BOOKED
         booking.sequence += 1
