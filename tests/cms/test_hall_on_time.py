@@ -4,6 +4,7 @@ their committed time limit, at pinned instants, through the staff actions and th
 import datetime as dt
 
 import pytest
+from django.core import mail
 
 from cms.applications.models import Application
 from cms.applications.services import act
@@ -62,3 +63,24 @@ def test_the_share_of_applications_decided_within_the_committed_limit(client, dj
     with travel(start + dt.timedelta(days=33)):  # the quick one's decision has left the last 30 days
         [police] = [q for q in client.get("/api/v1/metrics").json()["hall"]["queues"] if q["centre"] == "city"]
     assert police["applications"] == {"decided": 1, "on_time": 0, "on_time_share": 0.0}
+
+
+def test_a_result_ready_for_pickup_tells_the_citizen_where(django_user_model, django_capture_on_commit_callbacks):
+    """统一窗口出件: the approval's mail names the centre to collect at and its pickup window, in the language
+    applied in; an express result's mail does not."""
+    staff = Caller.staff(django_user_model.objects.create_user("officer-qian"))
+    start, _ = open_instant()
+    with travel(start):
+        applications = [submitted("R20261401"), submitted("R20261402"), submitted("R20261403", delivery="express")]
+        for application, language in zip(applications, ("zh-hans", "en", "zh-hans"), strict=True):
+            application.email, application.language = f"{application.receipt.lower()}@example.cn", language
+            application.save(update_fields=["email", "language"])
+            act(application, "accept", staff)
+    mail.outbox.clear()
+    with travel(start + dt.timedelta(days=1)), django_capture_on_commit_callbacks(execute=True):
+        for application in applications:
+            act(application, "approve", staff)
+    chinese, english, express = (next(m.body for m in mail.outbox if m.to == [a.email]) for a in applications)
+    assert "请携带身份证和本回执到大厅统一出件窗口领取" in chinese and "平湖市行政服务中心" in chinese
+    assert "ready to collect at Pinghu" in english and "pickup window (统一出件窗口)" in english
+    assert "统一出件" not in express and "collect" not in express
