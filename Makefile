@@ -19,7 +19,7 @@ PROD := DJANGO_SETTINGS_MODULE=cms.settings.production SECRET_KEY="$$(cat $(DATA
 # Debian packages the tests need: SDL's libmtdev and a CJK font (kiosk), chromium (browser tests),
 # postgresql-client (pg_isready for the PostgreSQL fault test). Installed as root, as CI runs; otherwise
 # `make test` stops and prints the one command that installs them.
-OS_PACKAGES := libmtdev1 postgresql-client chromium fonts-wqy-microhei
+OS_PACKAGES := libmtdev1 postgresql-client chromium fonts-wqy-microhei espeak-ng
 
 # Requirements by role (requirements/*.in), each installed at the versions in requirements/lock.txt:
 # `make run` the server's set, `make kiosk` the kiosk's, `make test` both and the tools. Installing only

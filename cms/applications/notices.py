@@ -13,7 +13,7 @@ from django.template.loader import render_to_string
 from django.utils import translation
 from django.utils.translation import gettext
 
-from cms.applications.enums import ApplicationStatus, MaterialState
+from cms.applications.enums import ApplicationStatus, DeliveryMethod, MaterialState
 from cms.core import i18n
 from cms.core.urls import absolute
 
@@ -49,6 +49,12 @@ def _context(application, change) -> dict:
         if application.due_date and application.status == ApplicationStatus.ACCEPTED
         else "",
         "url": status_url(),
+        # 统一窗口出件: a result to collect is handed over at one window of the centre it is picked up at
+        "pickup_at": i18n.pick(application.centre.title, application.centre.name_en)
+        if change.to_status == ApplicationStatus.APPROVED
+        and application.delivery == DeliveryMethod.PICKUP
+        and application.centre_id
+        else "",
     }
 
 

@@ -15,6 +15,7 @@ import math
 
 from django.db import IntegrityError, transaction
 from django.db.models import Case, F, IntegerField, Q, When
+from django.urls import reverse
 from stdnum.cn import ric
 
 from cms.bookings.models import Booking, TicketCounter
@@ -555,6 +556,7 @@ def display_state(centre: CentrePage, now: dt.datetime | None = None, calls: int
                 "category": t.category,
                 "at": t.called_at.isoformat(),
                 "current": t.status in CURRENT,
+                "audio": reverse("hall:call_audio", args=[centre.code, t.number, t.counter.number]),
             }
             for t in latest
         ],

@@ -3,7 +3,7 @@ and the volunteers' list of help requests (signed-in staff with the permission, 
 
 from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied
-from django.http import JsonResponse
+from django.http import FileResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.views.decorators.cache import never_cache
@@ -11,7 +11,8 @@ from django.views.decorators.http import require_http_methods
 
 from cms.centres.models import CentrePage
 from cms.core.caller import Caller
-from cms.hall import services
+from cms.core.errors import error_body
+from cms.hall import services, speech
 from cms.hall.enums import TicketStatus
 from cms.hall.models import Counter
 from guides import clock
@@ -41,6 +42,18 @@ def display(request, centre: str):
 @never_cache
 def display_state(request, centre: str):
     return JsonResponse(services.display_state(_centre(centre)))
+
+
+def call_audio(request, centre: str, ticket: str, window: str):
+    """The call spoken by the server (cms/hall/speech.py), for the display to play: Mandarin, then English."""
+    page = _centre(centre)
+    try:
+        path = speech.clip_for_call(page, ticket, int(window))
+    except Refusal as refusal:
+        return JsonResponse(error_body(refusal.code, refusal.message), status=refusal.status)
+    answer = FileResponse(path.open("rb"), content_type="audio/wav")
+    answer["Cache-Control"] = "public, max-age=86400"  # a ticket's call at a window never changes
+    return answer
 
 
 def _staff_at(request, centre_id: int, permission: str):

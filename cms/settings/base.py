@@ -132,6 +132,9 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 # Online applications (cms/applications): uploaded materials live outside MEDIA_ROOT, served only by
 # views that check the receipt + ID number or the department; caps per file, per request and in pixels.
 APPLICATION_FILES_DIR = Path(os.environ.get("APPLICATION_FILES_DIR", DATA_DIR / "application-files"))
+# The hall display's spoken calls, made by an offline engine (cms/hall/speech.py) and kept as WAV files.
+HALL_SPEECH_DIR = Path(os.environ.get("HALL_SPEECH_DIR", DATA_DIR / "hall-speech"))
+HALL_SPEECH_COMMAND = os.environ.get("HALL_SPEECH_COMMAND", "espeak-ng")
 APPLICATION_UPLOAD_MAX_BYTES = 10 * 1024 * 1024
 APPLICATION_UPLOAD_TOTAL_BYTES = 40 * 1024 * 1024
 APPLICATION_UPLOAD_MAX_FILES = 20

@@ -286,6 +286,7 @@ def test_the_metrics_carry_the_halls_counts_and_durations_only(client, hall_day,
         "unserved": 0,
         "wait_minutes": None,
         "service_minutes": {"mean": 3.0, "p90": 3.0},
+        "applications": {"decided": 0, "on_time": 0, "on_time_share": None},
     }
     assert police["wait_minutes"]["p90"] == pytest.approx(6.0, abs=0.1)
     assert police["wait_minutes"]["mean"] == pytest.approx(4.0, abs=0.1)

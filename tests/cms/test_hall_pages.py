@@ -142,7 +142,7 @@ def test_the_display_page_names_nobody(client):
     assert page.status_code == 200 and "hall/display.js" in page.content.decode()
     state = client.get("/hall/city/state.json")
     assert state["Cache-Control"].startswith("max-age=0") and set(state.json()) == {"centre", "calls", "waiting"}
-    assert set(state.json()["calls"][0]) == {"ticket", "window", "category", "at", "current"}
+    assert set(state.json()["calls"][0]) == {"ticket", "window", "category", "at", "current", "audio"}
 
 
 def test_setup_hall_makes_the_groups_and_demo_windows_once(groups):

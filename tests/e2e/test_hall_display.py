@@ -1,6 +1,7 @@
 """The hall's calling display in a real browser against a real server: a window's call shows within two
-seconds without a reload, and is announced with a chime and spoken in Mandarin and English; a recall is
-announced again; the sound switch is remembered."""
+seconds without a reload, and is announced with a chime and the server's spoken clip (Mandarin, then English;
+cms/hall/speech.py with the real espeak-ng); a recall is announced again; the browser's own speech as the
+other mode; the sound switch is remembered."""
 
 import json
 import time
@@ -32,6 +33,13 @@ window.spoken = [];
 const speak = window.speechSynthesis.speak.bind(window.speechSynthesis);
 window.speechSynthesis.getVoices = () => [];
 window.speechSynthesis.speak = (u) => { window.spoken.push([u.lang, u.text]); speak(u); };
+window.played = [];
+const play = HTMLMediaElement.prototype.play;
+HTMLMediaElement.prototype.play = function () {
+  const started = play.call(this);
+  window.played.push(this.src);
+  return started;
+};
 """
 
 
@@ -46,11 +54,11 @@ def window_call(site_url: str, token: str, action: str) -> dict:
         return json.loads(answer.read())
 
 
-def spoken(page, count: int, timeout: float = 3.0) -> list:
-    """What the page has asked the browser to say, once it has asked `count` times (the page's CSP forbids
-    the string evaluation Playwright's wait_for_function uses)."""
+def spoken(page, count: int, timeout: float = 3.0, what: str = "spoken") -> list:
+    """What the page has asked the browser to say (or `played`: the clips it played), once it has asked `count`
+    times (the page's CSP forbids the string evaluation Playwright's wait_for_function uses)."""
     deadline = time.monotonic() + timeout
-    while len(said := page.evaluate("() => window.spoken")) < count:
+    while len(said := page.evaluate(f"() => window.{what}")) < count:
         assert time.monotonic() < deadline, f"spoken {said!r}, waiting for {count}"
         page.wait_for_timeout(100)
     return said
@@ -72,19 +80,34 @@ def test_the_display_shows_and_speaks_a_call_within_two_seconds(page, site_url, 
     assert "3 号窗口" in page.locator("#now-window").inner_text()
     spelled = " ".join(number)
     zh, en = f"请 {spelled} 号到 3 号窗口", f"Number {spelled}, please go to window 3"
-    assert spoken(page, 2) == [["zh-CN", zh], ["en-US", en]]
+    clip = f"{site_url}/hall/city/calls/{number}-3.wav"
+    assert spoken(page, 1, what="played") == [clip]  # the server's voice
+    with urllib.request.urlopen(clip, timeout=30) as answer:  # noqa: S310 — our own loopback server
+        wav = answer.read()
+    assert wav[:4] == b"RIFF" and wav[8:12] == b"WAVE" and len(wav) > 50_000
+    page.wait_for_timeout(500)
+    assert page.evaluate("() => window.spoken") == []  # played, so the browser's speech was not needed
     assert page.locator("#announce").inner_text() == f"{zh} / {en}"
     assert number in page.locator("#calls").inner_text()
     screenshot(page, "hall-display", docs=True)
 
     # A recall is a new call: announced again.
     window_call(site_url, token, "recall")
-    assert spoken(page, 4)[2:] == [["zh-CN", zh], ["en-US", en]]
+    assert spoken(page, 2, what="played") == [clip, clip]
 
-    # The sound switch, remembered by the display PC (the page opened without `?sound=on`).
+    # The browser's own speech, the other mode.
+    page.goto(site_url + "/hall/city/?sound=browser")
+    expect(page.locator("#now-ticket")).to_have_text(number)
+    window_call(site_url, token, "recall")
+    assert spoken(page, 2) == [["zh-CN", zh], ["en-US", en]]
+    assert page.evaluate("() => window.played") == []
+
+    # The sound switch (server → browser → off), remembered by the display PC (opened without `?sound=`).
     page.locator("#sound").click()
     assert page.locator("#sound").get_attribute("aria-pressed") == "false"
     page.locator("#sound").click()
+    assert page.locator("#sound").inner_text() == "声音 开 · Sound on"
     page.goto(site_url + "/hall/city/")
     assert page.locator("#sound").get_attribute("aria-pressed") == "true"
+    assert page.locator("#sound").inner_text() == "声音 开 · Sound on"
     window_call(site_url, token, "done")

@@ -1,8 +1,12 @@
 // The hall display: polls state.json from our own origin and shows each new call (a recall too) in large type,
-// and announces it: a chime, then the call spoken in Mandarin and English with the browser's own speech
-// (Web Speech API; a language without a voice on this PC is left unspoken rather than misread). Sound is
-// switched with the button (browsers allow audio only after a touch) or `?sound=on` for a screen started
-// with autoplay allowed; the choice is remembered on the display PC.
+// and announces it: a chime, then the call spoken in Mandarin and English. Three sound modes, switched with the
+// button (browsers allow audio only after a touch) and remembered on the display PC:
+//   server  — the server's clip of the call (`call.audio`, made offline by espeak-ng), so a PC without a
+//             Chinese voice still speaks; if the clip cannot be played, the browser's speech instead;
+//   browser — the browser's own speech (Web Speech API; a language without a voice on this PC is left
+//             unspoken rather than misread);
+//   off.
+// `?sound=on` (or `server`, `browser`, `off`) chooses at start, for a screen started with autoplay allowed.
 (function () {
   "use strict";
   const body = document.body;
@@ -12,13 +16,23 @@
   const ANNOUNCE_GAP_MS = 5000; // calls arriving together are announced one after another
   let lastCall = null;
   let lastAt = null; // the newest call time announced
-  let sound = (new URLSearchParams(location.search).get("sound") || localStorage.getItem(SOUND_KEY)) === "on";
+  const MODES = ["server", "browser", "off"]; // the button's order
+  const LABELS = {
+    server: "声音 开 · Sound on",
+    browser: "声音 浏览器语音 · Browser voice",
+    off: "声音 关 · Sound off",
+  };
+  function mode(value) {
+    if (value === "on") return "server";
+    return MODES.includes(value) ? value : null;
+  }
+  let sound = mode(new URLSearchParams(location.search).get("sound")) || mode(localStorage.getItem(SOUND_KEY)) || "off";
   let audio = null;
   const soundButton = document.getElementById("sound");
 
   function showSound() {
-    soundButton.textContent = sound ? "声音 开 · Sound on" : "声音 关 · Sound off";
-    soundButton.setAttribute("aria-pressed", String(sound));
+    soundButton.textContent = LABELS[sound];
+    soundButton.setAttribute("aria-pressed", String(sound !== "off"));
   }
 
   function chime() {
@@ -66,15 +80,37 @@
     window.speechSynthesis.speak(utterance);
   }
 
+  function speakBoth(said) {
+    speak(said.zh, "zh");
+    speak(said.en, "en");
+  }
+
+  // The server's clip; the browser's speech if it cannot be played (no engine on the server: 503, or no sound).
+  function play(src, said) {
+    const clip = new Audio(src);
+    let fellBack = false;
+    function fallBack() {
+      if (fellBack) return;
+      fellBack = true;
+      speakBoth(said);
+    }
+    clip.addEventListener("error", fallBack);
+    const started = clip.play();
+    if (started) started.catch(fallBack);
+  }
+
   function announce(call, delay) {
     setTimeout(function () {
       const said = words(call);
       document.getElementById("announce").textContent = said.zh + " / " + said.en;
-      if (!sound) return;
+      if (sound === "off") return;
       chime();
       setTimeout(function () {
-        speak(said.zh, "zh");
-        speak(said.en, "en");
+        if (sound === "server" && call.audio) {
+          play(call.audio, said);
+        } else {
+          speakBoth(said);
+        }
       }, 900);
     }, delay);
   }
@@ -98,10 +134,10 @@
   }
 
   soundButton.addEventListener("click", function () {
-    sound = !sound;
-    localStorage.setItem(SOUND_KEY, sound ? "on" : "off");
+    sound = MODES[(MODES.indexOf(sound) + 1) % MODES.length];
+    localStorage.setItem(SOUND_KEY, sound);
     showSound();
-    if (sound) chime(); // the touch that allows audio, and a check that the speakers work
+    if (sound !== "off") chime(); // the touch that allows audio, and a check that the speakers work
   });
   showSound();
 
