@@ -284,10 +284,10 @@ if LOCAL_IDENTITY_PROVIDER:
     OAUTH2_PROVIDER["OIDC_RSA_PRIVATE_KEY"] = local_signing_key(DATA_DIR)
 else:  # sign-out is a form whose answer redirects to the provider's end-session endpoint
     CONTENT_SECURITY_POLICY["DIRECTIVES"]["form-action"].append("/".join(OIDC_ISSUER.split("/")[:3]))
-# Typed ID numbers need the phone confirmed by a one-time code (a *claimed* identity, cms/identity/proof.py).
-# Off until every channel sends codes (the kiosk's typed-ID flow does not yet): typed bookings then count on the
-# ID number as before.
-PHONE_CODES = os.environ.get("PHONE_CODES") == "1"
+# Typed ID numbers need the phone confirmed by a one-time code (a *claimed* identity, cms/identity/proof.py), so
+# nobody spends or bars another's quota by typing their number. On unless PHONE_CODES=0, which makes typed
+# bookings count on the ID number again (only for a kiosk whose typed-ID flow does not send codes yet).
+PHONE_CODES = os.environ.get("PHONE_CODES", "1") != "0"
 # One-time codes by text message (cms/identity/codes.py, sms.py): a file per message under DATA_DIR/sms unless
 # SMS_BACKEND=tencent (Tencent Cloud SMS; its keys, app, signature and template from the environment).
 if os.environ.get("SMS_BACKEND") == "tencent":
