@@ -309,4 +309,6 @@ PHONE_CODE = {"minutes": 5, "attempts": 5, "spacing": 60}
 API_RATE_LIMITS["phone_code"] = {"ip": (20, 86400), "device": (300, 86400), "id_number": (5, 86400)}
 # Personal data kept only so long (cms/people/data.py, run by the periodic jobs): a booking's name, phone,
 # e-mail and ID number, days after its visit.
-RETENTION = {"booking_days": 180}
+# Personal data kept: a booking's for `booking_days` after the visit; an ended application's for its department's
+# archive period (Department.archive_days, editable in the admin), else `application_days`.
+RETENTION = {"booking_days": 180, "application_days": 3 * 365}
