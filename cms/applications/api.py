@@ -55,8 +55,9 @@ def application_body(application: Application) -> dict:
         # both languages, as every text the API gives (the caller picks one)
         "status_label": in_language(ApplicationStatus(application.status).label, "zh-hans"),
         "status_label_en": in_language(ApplicationStatus(application.status).label, "en"),
-        "guide": {"code": application.guide_code, "name": application.guide_name},
+        "guide": {"code": application.guide_code, "name": application.guide_name, "name_en": application.guide_name_en},
         "department": application.department.name,
+        "department_en": application.department.name_en,
         "applicant": {
             "kind": application.applicant_kind,
             "name": mask_name(application.name),
@@ -65,7 +66,7 @@ def application_body(application: Application) -> dict:
         },
         "delivery": {
             "method": application.delivery,
-            "centre": {"id": centre.code, "name": centre.title} if centre else None,
+            "centre": {"id": centre.code, "name": centre.title, "name_en": centre.name_en} if centre else None,
             "address": "已填写 / given" if application.address else "",
             "tracking_number": application.tracking_number,
         },
@@ -105,11 +106,13 @@ class FormMaterial(Schema):
 class FormCentre(Schema):
     id: str
     name: str
+    name_en: str
 
 
 class FormOut(Schema):
     guide: str
     name: str
+    name_en: str
     applicant_kinds: list[str]
     deliveries: list[str]
     centres: list[FormCentre]
@@ -129,9 +132,10 @@ def application_form(request, code: str):
     return {
         "guide": form.guide.code,
         "name": form.guide.title,
+        "name_en": form.guide.name_en,
         "applicant_kinds": form.applicant_kinds,
         "deliveries": form.deliveries,
-        "centres": [{"id": c.code, "name": c.title} for c in form.centres],
+        "centres": [{"id": c.code, "name": c.title, "name_en": c.name_en} for c in form.centres],
         "materials": [
             {
                 "field": m.field if m.asked else None,

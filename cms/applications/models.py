@@ -28,6 +28,7 @@ class Application(IdempotentModel):
     )
     guide_code = models.CharField("事项编码 guide", max_length=40)
     guide_name = models.CharField("事项 guide name", max_length=255)
+    guide_name_en = models.CharField("事项英文名 guide name in English", max_length=255, blank=True)
     department = models.ForeignKey(
         "services.Department", on_delete=models.PROTECT, related_name="applications", verbose_name="实施机构"
     )

@@ -348,6 +348,7 @@ def submit(
             guide=guide,
             guide_code=guide.code,
             guide_name=guide.title,
+            guide_name_en=guide.name_en,
             department=guide.department,
             applicant_kind=applicant.kind,
             name=applicant.name,

@@ -93,6 +93,7 @@ class BookingIn(Schema):
 class GuideRef(Schema):
     code: str
     name: str
+    name_en: str = Field(description="the guide's English name; empty when it has none")
 
 
 class CentreRef(Schema):
@@ -100,6 +101,7 @@ class CentreRef(Schema):
     name: str
     name_en: str
     address: str
+    address_en: str
 
 
 class BookingOut(Schema):
@@ -157,8 +159,14 @@ def booking_body(booking: Booking, include: frozenset[str] = frozenset()) -> dic
         "code": booking.code,
         "status": booking.status,
         "slot": slot_body(slot),
-        "guide": {"code": booking.guide_code, "name": booking.guide_name},
-        "centre": {"id": centre.code, "name": centre.title, "name_en": centre.name_en, "address": centre.address},
+        "guide": {"code": booking.guide_code, "name": booking.guide_name, "name_en": booking.guide_name_en},
+        "centre": {
+            "id": centre.code,
+            "name": centre.title,
+            "name_en": centre.name_en,
+            "address": centre.address,
+            "address_en": centre.address_en,
+        },
         "name": mask_name(booking.name),
         "phone": mask_phone(booking.phone),
         "id_number": booking.id_masked,

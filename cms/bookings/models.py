@@ -162,6 +162,7 @@ class Booking(IdempotentModel):
     person = models.ForeignKey(Person, on_delete=models.PROTECT, related_name="bookings")
     guide_code = models.CharField("事项编码 guide", max_length=40)
     guide_name = models.CharField("事项 guide name", max_length=255)
+    guide_name_en = models.CharField("事项英文名 guide name in English", max_length=255, blank=True)
     category = models.CharField(max_length=20, choices=_choices(WindowCategory))
     name = EncryptedTextField("姓名 name")
     phone = EncryptedTextField("电话 phone")

@@ -305,6 +305,7 @@ def book(
             person=person,
             guide_code=guide.code,
             guide_name=guide.title,
+            guide_name_en=guide.name_en,
             category=guide.category,
             name=applicant.name,
             phone=applicant.phone,

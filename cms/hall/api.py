@@ -139,6 +139,7 @@ def ticket_body(ticket: Ticket) -> dict:
         body["application"] = {
             "receipt": application.receipt,
             "guide_name": application.guide_name,
+            "guide_name_en": application.guide_name_en,
             "status": application.status,
             "delivery": application.delivery,
             "id_number": application.identifier_masked,
@@ -149,6 +150,7 @@ def ticket_body(ticket: Ticket) -> dict:
             "code": booking.code,
             "guide": booking.guide_code,
             "guide_name": booking.guide_name,
+            "guide_name_en": booking.guide_name_en,
             "start": booking.slot.start.isoformat(),
             "name": mask_name(booking.name),
             "id_number": booking.id_masked,

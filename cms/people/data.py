@@ -1,19 +1,64 @@
 """What is held about a person, and for how long (PIPL): a booking's personal data erased a set time after its
-visit (run by the periodic jobs), and everything held about a signed-in person, for them to download."""
+visit, an application's after its department's archive period (both run by the periodic jobs), and everything
+held about a signed-in person, for them to download."""
 
 import datetime as dt
 
 from django.conf import settings
 from django.db import transaction
+from django.db.models import Max
 
-from cms.applications.models import Application
+from cms.applications import uploads
+from cms.applications.enums import IN_PROGRESS
+from cms.applications.models import Application, ApplicationMaterial
 from cms.bookings import services as bookings
 from cms.bookings.enums import LIVE
 from cms.bookings.models import Booking
 from cms.identity.models import BookingHolder, Consent, StaffAccess
 from cms.identity.privacy import NOTICE_VERSION
 from cms.identity.session import Identity
+from cms.services.models import Department
 from guides import clock
+
+
+def erase_applications(now: dt.datetime | None = None) -> int:
+    """Applications ended (approved, refused, delivered) longer ago than their department's archive period
+    lose the applicant's name, identifier and its hash, contact, phone, e-mail, address and uploaded files;
+    receipt, item, department, status, dates and history stay for the statistics."""
+    now = now or clock.now()
+    erased = 0
+    for department in Department.objects.all():
+        days = department.archive_days or settings.RETENTION["application_days"]
+        due = (
+            Application.objects.filter(department=department, identifier_key__gt="")
+            .exclude(status__in=IN_PROGRESS)
+            .annotate(ended=Max("history__at"))
+            .filter(ended__lt=now - dt.timedelta(days=days))
+            .values_list("pk", flat=True)
+        )
+        for pk in list(due):
+            erased += _erase_application(pk)
+    return erased
+
+
+def _erase_application(pk: int) -> int:
+    with transaction.atomic():
+        files = list(
+            ApplicationMaterial.objects.filter(application_id=pk).exclude(file="").values_list("file", flat=True)
+        )
+        ApplicationMaterial.objects.filter(application_id=pk).update(file="", file_name="")
+        done = Application.objects.filter(pk=pk).update(
+            name="",
+            identifier="",
+            identifier_key="",
+            identifier_masked="",
+            contact_name="",
+            phone="",
+            email="",
+            address="",
+        )
+    uploads.discard(files)  # once the rows no longer point at them
+    return done
 
 
 def erase_bookings(now: dt.datetime | None = None) -> int:
@@ -58,7 +103,9 @@ def held_about(identity: Identity) -> dict:
                 "code": b.code,
                 "guide": b.guide_code,
                 "guide_name": b.guide_name,
+                "guide_name_en": b.guide_name_en,
                 "centre": b.slot.centre.title,
+                "centre_en": b.slot.centre.name_en,
                 "start": _iso(b.slot.start),
                 "status": b.status,
                 "proof": b.holder.proof,
@@ -75,6 +122,7 @@ def held_about(identity: Identity) -> dict:
                 "receipt": a.receipt,
                 "guide": a.guide_code,
                 "guide_name": a.guide_name,
+                "guide_name_en": a.guide_name_en,
                 "status": a.status,
                 "name": a.name,
                 "phone": a.phone,

@@ -49,9 +49,22 @@ class Department(models.Model):
         help_text="该组成员只能编辑本部门的办事指南 / members may edit only this department's guides",
     )
 
+    archive_days = models.PositiveIntegerField(
+        "办件保管期限（天） archive period (days)",
+        null=True,
+        blank=True,
+        help_text="办结后申请人个人信息保留天数；留空按平台默认 / days an ended application keeps the applicant's "
+        "personal data; empty: the platform's default (RETENTION)",
+    )
+
     # Pointing a department at a group gives that group its applications' files: only who may edit groups
     # (superusers) may change it; reviewers edit names only.
-    panels = [FieldPanel("name"), FieldPanel("name_en"), FieldPanel("editors", permission="auth.change_group")]
+    panels = [
+        FieldPanel("name"),
+        FieldPanel("name_en"),
+        FieldPanel("archive_days"),
+        FieldPanel("editors", permission="auth.change_group"),
+    ]
 
     class Meta:
         ordering = ["name"]

@@ -19,7 +19,7 @@ class DepartmentViewSet(SnippetViewSet):
     menu_label = "部门 Departments"
     menu_order = 210
     add_to_admin_menu = True
-    list_display = ["name", "name_en", "editors"]
+    list_display = ["name", "name_en", "archive_days", "editors"]
 
 
 register_snippet(DepartmentViewSet)

@@ -287,10 +287,10 @@ if LOCAL_IDENTITY_PROVIDER:
     OAUTH2_PROVIDER["OIDC_RSA_PRIVATE_KEY"] = local_signing_key(DATA_DIR)
 else:  # sign-out is a form whose answer redirects to the provider's end-session endpoint
     CONTENT_SECURITY_POLICY["DIRECTIVES"]["form-action"].append("/".join(OIDC_ISSUER.split("/")[:3]))
-# Typed ID numbers need the phone confirmed by a one-time code (a *claimed* identity, cms/identity/proof.py).
-# Off until every channel sends codes (the kiosk's typed-ID flow does not yet): typed bookings then count on the
-# ID number as before.
-PHONE_CODES = os.environ.get("PHONE_CODES") == "1"
+# Typed ID numbers need the phone confirmed by a one-time code (a *claimed* identity, cms/identity/proof.py), so
+# nobody spends or bars another's quota by typing their number. On unless PHONE_CODES=0, which makes typed
+# bookings count on the ID number again (only for a kiosk whose typed-ID flow does not send codes yet).
+PHONE_CODES = os.environ.get("PHONE_CODES", "1") != "0"
 # One-time codes by text message (cms/identity/codes.py, sms.py): a file per message under DATA_DIR/sms unless
 # SMS_BACKEND=tencent (Tencent Cloud SMS; its keys, app, signature and template from the environment).
 if os.environ.get("SMS_BACKEND") == "tencent":
@@ -312,4 +312,6 @@ PHONE_CODE = {"minutes": 5, "attempts": 5, "spacing": 60}
 API_RATE_LIMITS["phone_code"] = {"ip": (20, 86400), "device": (300, 86400), "id_number": (5, 86400)}
 # Personal data kept only so long (cms/people/data.py, run by the periodic jobs): a booking's name, phone,
 # e-mail and ID number, days after its visit.
-RETENTION = {"booking_days": 180}
+# Personal data kept: a booking's for `booking_days` after the visit; an ended application's for its department's
+# archive period (Department.archive_days, editable in the admin), else `application_days`.
+RETENTION = {"booking_days": 180, "application_days": 3 * 365}

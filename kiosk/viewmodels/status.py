@@ -63,23 +63,8 @@ class StatusViewModel(ViewModel):
         if not kind:
             self.error = NOT_FOUND
             return
-        if kind in ("booking", "application"):
-            result = self._in_english_too(result)
-        if remote:
-            remote = self._in_english_too(remote)
         self.result, self.remote = result, remote
         self.kind = kind  # last: the screen renders when the kind is set
-
-    def _in_english_too(self, answer: dict) -> dict:
-        """The service answers the guide's name and the centre's address in Chinese: add their English
-        from the local catalogue, so an English screen shows no Chinese."""
-        catalogue = self.services.catalogue
-        guide = catalogue.guide(answer.get("guide", {}).get("code", "")) or {}
-        answer = {**answer, "guide": {**answer.get("guide", {}), "name_en": guide.get("name_en", "")}}
-        if answer.get("centre"):
-            centre = catalogue.centre(answer["centre"].get("id", "")) or {}
-            answer["centre"] = {**answer["centre"], "address_en": centre.get("address_en", "")}
-        return answer
 
     def wipe(self) -> None:
         super().wipe()

@@ -383,6 +383,7 @@ def finished_application(receipt: str, centre="city", delivery="pickup", status=
         receipt=receipt,
         guide_code=GUIDE,
         guide_name="居民身份证申领",
+        guide_name_en="Applying for a resident ID card",
         department=Department.objects.first(),
         applicant_kind="person",
         name="王五",
@@ -417,6 +418,7 @@ def test_the_window_links_an_application_and_the_pickup_window_hands_a_result_ov
     assert linked.json()["application"] == {
         "receipt": "R20261202",
         "guide_name": "居民身份证申领",
+        "guide_name_en": "Applying for a resident ID card",
         "status": "accepted",
         "delivery": "pickup",
         "id_number": "3304**********1234",

@@ -21,6 +21,7 @@ from cms.identity.models import PhoneCode
 from cms.identity.proof import phone_key
 from cms.personal.keys import keyed_hash
 from guides import clock
+from tests.cms.test_production import production
 from tests.support.bookings import id_number
 from tests.support.clock import travel
 
@@ -30,9 +31,30 @@ GUIDE, OTHER_GUIDE = "330482-GA-001", "330482-GA-002"
 ATTACKER_PHONE, VICTIM_PHONE = "13900000001", "13900000002"
 
 
+def run_setting(tmp_path, **env) -> bool:
+    """PHONE_CODES as `make run` and production have it (a fresh interpreter, the production settings)."""
+    with pytest.MonkeyPatch.context() as patch:
+        patch.delenv("PHONE_CODES", raising=False)  # the default, whatever the shell running the tests says
+        code = "import django; django.setup(); from django.conf import settings; print(settings.PHONE_CODES)"
+        done = production(tmp_path, code, **env)
+    assert done.returncode == 0, done.stderr
+    return done.stdout.strip() == "True"
+
+
+@pytest.fixture(scope="module")
+def run_default(tmp_path_factory) -> bool:
+    return run_setting(tmp_path_factory.mktemp("run"))
+
+
+def test_the_run_settings_ask_for_a_code_unless_told_not_to(tmp_path, run_default):
+    assert run_default is True
+    assert run_setting(tmp_path, PHONE_CODES="0") is False
+
+
 @pytest.fixture(autouse=True)
-def codes_required(settings, tmp_path):
-    settings.PHONE_CODES = True
+def codes_required(settings, tmp_path, run_default):
+    """The run settings' default: typed ID numbers need a texted code."""
+    settings.PHONE_CODES = run_default
     settings.SMS_BACKEND = "cms.identity.sms.FileBackend"
     settings.SMS_OPTIONS = {"path": str(tmp_path / "sms")}
     return tmp_path / "sms"

@@ -4,9 +4,12 @@ from cms.people import data
 
 
 class Command(BaseCommand):
-    help = "Erase the personal data of bookings past their retention time (settings.RETENTION; run by run_periodic)."
+    help = (
+        "Erase the personal data of bookings and applications past their retention time (settings.RETENTION, "
+        "a department's archive period; run by run_periodic)."
+    )
 
     def handle(self, *args, **options):
-        erased = data.erase_bookings()
+        erased, applications = data.erase_bookings(), data.erase_applications()
         if options["verbosity"] > 1:
-            self.stdout.write(f"{erased} booking(s) erased")
+            self.stdout.write(f"{erased} booking(s), {applications} application(s) erased")
