@@ -31,6 +31,7 @@ class Settings(BaseModel):
     centre: str = ""  # code of the centre the kiosk stands in: its phone and hours are shown first
     data_dir: Path = ROOT / "var" / "kiosk"  # catalogue cache, search index, outbox, tickets
     scanner_dir: Path | None = None  # where the document scanner drops its files; default data_dir/scans
+    card_reader: str = ""  # the ID card reader: its serial device (e.g. /dev/ttyUSB0), "keyboard", or "" (none)
     print_command: str = ""  # e.g. "lp -d ticket {file}"; empty: tickets are files in data_dir/tickets
     idle_timeout: PositiveFloat = 60.0  # seconds without a touch before the countdown
     idle_countdown: PositiveFloat = 10.0  # seconds of countdown before everything is wiped
