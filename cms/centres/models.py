@@ -1,5 +1,7 @@
 """Service centres as pages: address, windows per category and hour rules (fields match `guides.centres`)."""
 
+import datetime as dt
+
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from modelcluster.fields import ParentalKey
@@ -7,7 +9,7 @@ from wagtail.admin.panels import FieldPanel, InlinePanel, MultiFieldPanel
 from wagtail.models import Orderable, Page
 
 from cms.centres.forms import CATEGORY_CHOICES, WEEKDAY_CHOICES, CentreAdminForm, JSONCheckboxes, JSONPeriods
-from guides import clock, enums
+from guides import clock, enums, geo
 from guides.centres import CentreKind, RuleKind
 
 
@@ -24,7 +26,11 @@ class CentreIndexPage(Page):
 
     def get_context(self, request, *args, **kwargs):
         context = super().get_context(request, *args, **kwargs)
-        context["centres"] = CentrePage.objects.child_of(self).live().order_by("path")
+        from cms.centres import opening  # opening imports this module
+
+        at = clock.now()
+        centres = CentrePage.objects.child_of(self).live().order_by("path")
+        context["centres"] = [(centre, opening.now(centre, at)) for centre in centres]
         return context
 
 
@@ -73,9 +79,17 @@ class CentrePage(Page):
         from cms.centres import opening  # opening imports this module
 
         context = super().get_context(request, *args, **kwargs)
-        today = clock.today()
+        at = clock.now()
+        today = at.date()
+        next_week = request.GET.get("week") == "next"
         context["today"] = today
-        context["week"] = opening.week(self, today)
+        context["next_week"] = next_week
+        context["status"] = opening.now(self, at)
+        context["week"] = opening.week(self, today + dt.timedelta(days=7 if next_week else 0))
+        context["map_url"] = geo.amap_url(self.latitude, self.longitude, self.title)
+        # The legend explains only the kinds of hours this centre has.
+        kinds = {rule.kind for rule in self.hours.all()}
+        context["rule_kinds"] = [k for k in RuleKind if k != RuleKind.REGULAR and k in kinds]
         # Guides name their centres (`guide_links`), so a centre lists them without knowing the guide model.
         links = self.guide_links.filter(page__live=True).select_related("page").order_by("page__category", "page__code")
         context["guides"] = list({link.page_id: link.page for link in links}.values())

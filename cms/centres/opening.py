@@ -29,6 +29,17 @@ class Today:
     closure: str | None  # the reason, when a closure shuts this category today
     holiday_en: str | None = None
     closure_en: str | None = None
+    day_over: bool = False  # today had hours and they have all ended: 已下班, not "closed today"
+
+
+@dataclass(frozen=True)
+class Now:
+    """The whole centre (any window) at one instant: open until when, or closed and opening when."""
+
+    open_now: bool
+    closes_at: dt.datetime | None
+    next_opening: dt.datetime | None
+    day_over: bool  # it was open earlier today and has closed for the day
 
 
 def _hours(page: CentrePage, first: dt.date, last: dt.date) -> CentreHours | None:
@@ -46,14 +57,36 @@ def today(page: CentrePage, category: WindowCategory, now: dt.datetime) -> Today
         return None
     status = source.status(now, category, search_days=LOOK_AHEAD_DAYS)
     day_hours = source.days(day, day)[0]
+    periods = day_hours.categories[category]
     return Today(
-        periods=day_hours.categories[category],
+        periods=periods,
         open_now=status.open,
         next_opening=None if status.open else status.next_opening,
         holiday=day_hours.holiday,
         closure=day_hours.closed.get(category),
         holiday_en=day_hours.holiday_en,
         closure_en=day_hours.closed_en.get(category),
+        day_over=_ended(periods, now),
+    )
+
+
+def _ended(periods: tuple[hours.Period, ...], now: dt.datetime) -> bool:
+    return bool(periods) and hours.local(now).time() >= max(p.end for p in periods)
+
+
+def now(page: CentrePage, at: dt.datetime) -> Now | None:
+    """Open or closed now, for the centre as a whole; None when its hours cannot be computed."""
+    day = hours.local(at).date()
+    source = _hours(page, day, day + dt.timedelta(days=LOOK_AHEAD_DAYS))
+    if source is None:
+        return None
+    status = source.status(at, search_days=LOOK_AHEAD_DAYS)
+    spans = hours.open_spans(source.centre, day, None, source.calendar, source.closures)
+    return Now(
+        open_now=status.open,
+        closes_at=status.closes_at if status.open else None,
+        next_opening=None if status.open else status.next_opening,
+        day_over=not status.open and bool(spans) and hours.local(at) >= spans[-1][1],
     )
 
 

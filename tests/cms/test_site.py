@@ -11,6 +11,7 @@ from cms.centres.models import CentrePage
 from cms.services.models import GuideIndexPage, ServiceGuidePage
 from guides import clock
 from guides.enums import WindowCategory
+from tests.support.clock import INSTANTS
 
 pytestmark = pytest.mark.django_db
 
@@ -207,3 +208,63 @@ def test_week_shows_the_city_calendar_and_closures(client):
     assert dict(week["rows"])["投资项目"][1][0]  # the rest of the centre is open
     saturday = opening.week(city, dt.date(2026, 10, 10))["days"][5]
     assert saturday.makeup_workday == 5 and saturday.categories["投资项目"]
+
+
+def test_centre_page_at_23_30_says_closed_for_the_day_and_the_next_opening(client, time_machine):
+    time_machine.move_to(INSTANTS["friday-23:30"], tick=False)
+    html = client.get("/centres/city/").content.decode()
+    assert "已下班" in html and "正在办公" not in html
+    assert "12月6日" in html  # the next opening is the rota Sunday
+    guide = client.get("/police/330482-ga-001/").content.decode()
+    assert "已下班" in guide  # "today's hours" over hours that have all ended
+
+
+def test_centre_list_says_open_now_until_when(client, time_machine):
+    time_machine.move_to(dt.datetime(2026, 12, 8, 10, tzinfo=clock.TZ), tick=False)  # a Tuesday morning
+    response = client.get("/centres/")
+    statuses = dict((c.code, s) for c, s in response.context["centres"])
+    assert statuses["city"].open_now and statuses["city"].closes_at.date() == dt.date(2026, 12, 8)
+    assert "正在办公" in response.content.decode()
+
+
+def test_next_weeks_hours_are_one_link_away(client, time_machine):
+    time_machine.move_to(dt.datetime(2026, 12, 8, 10, tzinfo=clock.TZ), tick=False)
+    html = client.get("/centres/city/").content.decode()
+    assert 'href="?week=next"' in html
+    response = client.get("/centres/city/?week=next")
+    assert response.context["week"]["days"][0].date == dt.date(2026, 12, 14)
+    assert "下周办公时间" in response.content.decode()
+
+
+def test_week_has_a_day_by_day_list_for_phones(client, time_machine):
+    time_machine.move_to(dt.datetime(2026, 12, 8, 10, tzinfo=clock.TZ), tick=False)
+    html = client.get("/centres/city/").content.decode()
+    days = html.split('<ol class="week-days">')[1].split("</ol>")[0]
+    assert days.count("<strong>") == 7 and 'aria-current="date"' in days
+
+
+def test_legend_shows_only_the_kinds_the_centre_has(client):
+    city = CentrePage.objects.get(code="city")
+    kinds = {r.kind for r in city.hours.all()}
+    for centre in CentrePage.objects.live():
+        html = client.get(centre.url).content.decode()
+        has = {r.kind for r in centre.hours.all()} - {"regular"}
+        legend = html.split('<p class="legend">')[1].split("</p>")[0] if '<p class="legend">' in html else ""
+        for kind in ("staggered", "extended", "sunday_rota"):
+            assert (f"period-{kind}" in legend) == (kind in has), (centre.code, kind)
+    assert {"staggered", "extended", "sunday_rota"} <= kinds  # the city centre shows all three
+
+
+def test_map_link_opens_amap_with_gcj02_coordinates(client):
+    from urllib.parse import parse_qs
+
+    from guides import geo
+
+    city = CentrePage.objects.get(code="city")
+    html = client.get("/centres/city/").content.decode()
+    assert "geo:" not in html
+    href = html.split('href="https://uri.amap.com/marker?')[1].split('"')[0].replace("&amp;", "&")
+    lng, lat = (float(v) for v in parse_qs(href)["position"][0].split(","))
+    g_lat, g_lng = geo.wgs84_to_gcj02(city.latitude, city.longitude)
+    assert (lat, lng) == (pytest.approx(g_lat, abs=1e-6), pytest.approx(g_lng, abs=1e-6))
+    assert geo.haversine_km(lat, lng, city.latitude, city.longitude) > 0.2  # converted, not the raw WGS-84

@@ -71,6 +71,20 @@ def test_guide_fits_a_phone_screen(browser, site_url, screenshot):
     context.close()
 
 
+def test_centre_week_fits_a_phone_screen(browser, site_url, screenshot):
+    context = browser.new_context(viewport={"width": 390, "height": 844}, locale="zh-CN", is_mobile=True)
+    phone = context.new_page()
+    phone.goto(site_url + "/centres/city/")
+    assert not phone.locator("table.week").is_visible()
+    days = phone.locator("ol.week-days > li")
+    assert days.count() == 7 and days.first.is_visible()
+    assert phone.evaluate("document.documentElement.scrollWidth <= window.innerWidth + 1")
+    map_link = phone.get_by_role("link", name="地图")
+    assert map_link.get_attribute("href").startswith("https://uri.amap.com/marker?position=")
+    screenshot(phone, "centre-phone")
+    context.close()
+
+
 def test_guide_prints_without_navigation(page, site_url):
     page.goto(site_url + "/police/330482-ga-001/")
     page.emulate_media(media="print")
