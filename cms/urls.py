@@ -29,6 +29,7 @@ urlpatterns += i18n_patterns(
     path("dashboard/", include("cms.services.urls")),
     path("booking/", include("cms.bookings.urls")),
     path("apply/", include("cms.applications.urls")),
+    path("queue/", include("cms.hall.web_urls")),  # 网上取号: a ticket for today from the website
     path("search/", include("cms.search.urls")),
     path("my/", include("cms.people.urls")),  # 我的预约 · 我的办件, signed in
     path("", include(wagtail_urls)),

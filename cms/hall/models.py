@@ -79,6 +79,8 @@ class Ticket(IdempotentModel):
         "applications.Application", null=True, blank=True, on_delete=models.SET_NULL, related_name="hall_tickets"
     )
     priority = models.CharField(max_length=12, choices=Priority.choices, blank=True, default="")
+    phone = models.CharField("手机 phone", max_length=20, blank=True)  # a web ticket's confirmed phone, for its SMS
+    notified_at = models.DateTimeField(null=True, blank=True)  # when the "three ahead" SMS went out (once)
     status = models.CharField(max_length=10, choices=TicketStatus.choices, default=TicketStatus.WAITING)
     issued_at = models.DateTimeField()
     queue_at = models.DateTimeField()

@@ -11,6 +11,7 @@ Every operation takes the `Caller`: a kiosk (its token, bound to a centre), a wi
 """
 
 import datetime as dt
+import logging
 import math
 
 from django.db import IntegrityError, transaction
@@ -38,6 +39,8 @@ PRIORITY_AGE = 70  # 老年人优先: aged 70 or more, read from the ID card
 MAX_RECALLS = 3  # after three recalls the clerk marks a no-show rather than calling for ever
 RECENT_SERVICES = 20  # the estimate averages this many of the category's latest services at the centre
 RECENT_DAYS = 30
+logger = logging.getLogger(__name__)
+
 HELP_PHONE_AFTER = dt.timedelta(minutes=3)  # a village station's kiosk shows its phone number after this
 
 
@@ -190,6 +193,88 @@ def take_ticket(
         return ticket
 
     return idempotent_create(idempotency, Ticket.objects, make)[0]
+
+
+NOTIFY_AHEAD = 3  # a web ticket's phone is texted once when this many (or fewer) are ahead
+LIVE = (TicketStatus.WAITING, *CURRENT)
+
+
+def take_web_ticket(
+    centre_code: str, category_value: str, phone: str, phone_code: str, caller: Caller, now=None
+) -> Ticket:
+    """A walk-in's ticket for today from the website (or the API) at a centre, while its category's hours have
+    not ended. The phone is confirmed by a one-time code (cms/identity/codes.py) and texted when
+    NOTIFY_AHEAD are ahead. One live ticket per phone, centre and day, whatever the channel."""
+    from cms.identity import codes
+
+    now = now or clock.now()
+    centre = CentrePage.objects.live().filter(code=(centre_code or "").strip()).first()
+    if centre is None:
+        raise Refusal(
+            404,
+            "not_found",
+            "没有这个服务中心",
+            "no such centre",
+            fields={"centre": Text("请选择服务中心", "choose a centre")},
+        )
+    category = category_of(category_value)
+    confirmed = codes.confirm(phone, phone_code, now)
+    until = _open_until(centre, category, now)
+    if until is None or now >= until:
+        raise Refusal(
+            409,
+            "closed",
+            f"{category.value}窗口今日已停止取号",
+            f"{category.label_en} takes no more tickets today",
+        )
+    today = now.astimezone(TZ).date()
+    with transaction.atomic():
+        # The counter row of the day serialises concurrent takes of one queue; the check follows it.
+        number = next_number(centre.pk, category, today)
+        held = Ticket.objects.filter(centre=centre, date=today, phone=confirmed, status__in=LIVE).first()
+        if held is not None:
+            raise Refusal(
+                409,
+                "ticket_held",
+                f"此手机号今日在本中心已有排队号 {held.number}",
+                f"this phone already holds ticket {held.number} at this centre today",
+                fields={"phone": Text(f"已有排队号 {held.number}", f"already holds ticket {held.number}")},
+            )
+        return Ticket.objects.create(
+            centre=centre,
+            category=category.value,
+            date=today,
+            number=number,
+            phone=confirmed,
+            issued_at=now,
+            queue_at=now,
+        )
+
+
+def notify_near(centre_id: int, categories, date: dt.date, now: dt.datetime) -> int:
+    """Text each waiting web ticket of these queues that now has NOTIFY_AHEAD or fewer ahead, once (a
+    conditional update claims the notice, so two windows calling at once send it once); how many were sent.
+    A text that cannot be sent is logged and not retried: the display still calls the number."""
+    from cms.identity.sms import SmsError, backend
+
+    sent = 0
+    for ticket in waiting(centre_id, categories, date).filter(notified_at__isnull=True).exclude(phone=""):
+        ahead = ahead_of(ticket)
+        if ahead > NOTIFY_AHEAD:
+            continue
+        if not Ticket.objects.filter(pk=ticket.pk, notified_at__isnull=True).update(notified_at=now):
+            continue
+        text = (
+            f"您在{ticket.centre.title}的排队号 {ticket.number}（{ticket.category}）"
+            f"前面还有 {ahead} 人，请到大厅等候叫号。"
+        )
+        try:
+            backend().send_text(ticket.phone, text)
+        except SmsError:
+            logger.warning("the near-turn text of ticket %s could not be sent", ticket.pk)
+            continue
+        sent += 1
+    return sent
 
 
 def ticket_today(number: str, caller: Caller, now=None) -> Ticket:
@@ -345,6 +430,7 @@ def call_next(counter: Counter, caller: Caller, now: dt.datetime | None = None) 
         except IntegrityError:  # the same window called twice at once: the other call holds a ticket
             raise _busy(current(counter)) from None
         if taken:
+            notify_near(counter.centre_id, counter.categories, now.astimezone(TZ).date(), now)
             return Ticket.objects.select_related("booking", "booking__slot").get(pk=candidate)
         # another window took it between our read and our update: try the next one
 

@@ -29,6 +29,10 @@ class BaseBackend:
     def send_code(self, phone: str, code: str, minutes: int) -> None:
         raise NotImplementedError
 
+    def send_text(self, phone: str, text: str) -> None:
+        """A notice (not a code). A provider without a notice template cannot send one."""
+        raise SmsError(f"{type(self).__name__} has no notice template")
+
 
 class FileBackend(BaseBackend):
     """One JSON file per message in `path` (0600, like DATA_DIR); the log says only that one was written."""
@@ -43,6 +47,14 @@ class FileBackend(BaseBackend):
         fd = os.open(self.path / name, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
         with os.fdopen(fd, "w") as f:
             json.dump({"phone": phone, "code": code, "text": text}, f, ensure_ascii=False)
+        logger.info("text message written to %s (no SMS provider configured)", name)
+
+    def send_text(self, phone: str, text: str) -> None:
+        self.path.mkdir(parents=True, exist_ok=True)
+        name = f"{clock.now():%Y%m%d-%H%M%S}-{secrets.token_hex(4)}.json"
+        fd = os.open(self.path / name, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        with os.fdopen(fd, "w") as f:
+            json.dump({"phone": phone, "text": f"【最多跑一次】{text}"}, f, ensure_ascii=False)
         logger.info("text message written to %s (no SMS provider configured)", name)
 
 
