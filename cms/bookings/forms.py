@@ -5,17 +5,30 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
 
+class TelInput(forms.TextInput):
+    input_type = "tel"
+
+
 class PersonalFields(forms.Form):
-    name = forms.CharField(label=pgettext_lazy("person", "Name"), max_length=50)
-    phone = forms.CharField(label=_("Phone"), max_length=20)
+    name = forms.CharField(
+        label=pgettext_lazy("person", "Name"),
+        max_length=50,
+        widget=forms.TextInput(attrs={"autocomplete": "name", "spellcheck": "false"}),
+    )
+    phone = forms.CharField(
+        label=_("Phone"),
+        max_length=20,
+        widget=TelInput(attrs={"autocomplete": "tel", "inputmode": "tel"}),
+    )
     id_number = forms.CharField(
         label=_("ID number or unified social credit code"),
-        max_length=30,
-        widget=forms.TextInput(attrs={"autocomplete": "off", "spellcheck": "false"}),
+        max_length=18,  # both are 18 characters
+        widget=forms.TextInput(attrs={"autocomplete": "off", "spellcheck": "false", "autocapitalize": "characters"}),
     )
     email = forms.EmailField(
         label=_("E-mail (optional, for the confirmation and a reminder)"),
         required=False,
+        widget=forms.EmailInput(attrs={"autocomplete": "email"}),
         # Django's own Chinese says "Email" in Latin letters; ours reads as one language
         error_messages={"invalid": _("Please enter a valid e-mail address.")},
     )

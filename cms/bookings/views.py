@@ -12,8 +12,9 @@ from django.conf import settings
 from django.contrib import messages
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
-from django.utils import translation
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from cms.bookings import services
@@ -103,13 +104,36 @@ def book(request):
 
 
 def _chosen(request, centres):
-    """The centre and day a link chose (the only centre, if there is one); a malformed date is none."""
-    centre = _pick(centres, request.GET.get("centre"), lambda c: c.code) or (centres[0] if len(centres) == 1 else None)
+    return _chosen_from(request.GET, centres)
+
+
+def _chosen_from(source, centres):
+    """The centre and day a link or form chose (the only centre, if there is one); a malformed date is none."""
+    centre = _pick(centres, source.get("centre"), lambda c: c.code) or (centres[0] if len(centres) == 1 else None)
     try:
-        day = dt.date.fromisoformat(request.GET.get("date") or "")
+        day = dt.date.fromisoformat(source.get("date") or "")
     except ValueError:
         day = None
     return centre, day
+
+
+# Day parts of the slot grid: before noon, the midday break (错时), afternoon, after work (延时).
+DAY_PARTS = (
+    (dt.time(11, 30), gettext_lazy("Morning")),
+    (dt.time(13, 30), gettext_lazy("Midday")),
+    (dt.time(17, 30), gettext_lazy("Afternoon")),
+    (dt.time(23, 59, 59), gettext_lazy("Evening")),
+)
+
+
+def _day_parts(slots) -> list[tuple[str, list]]:
+    """The slots grouped by part of the day, in order, empty parts left out."""
+    groups: dict[int, list] = {}
+    for slot in slots:
+        start = timezone.localtime(slot.start).time()
+        part = next(i for i, (end, _label) in enumerate(DAY_PARTS) if start < end)
+        groups.setdefault(part, []).append(slot)
+    return [(DAY_PARTS[part][1], group) for part, group in sorted(groups.items())]
 
 
 def _book_page(request):
@@ -133,7 +157,8 @@ def _book_page(request):
     if request.method == "POST":
         form = form_class(request.POST)
         slot = _posted_slot(request)
-        centre, day = (slot.centre, slot.date) if slot else (None, None)
+        # No slot chosen: the same centre and day again (hidden on the form), so nothing typed is lost.
+        centre, day = (slot.centre, slot.date) if slot else _chosen_from(request.POST, centres)
         if "send_code" in request.POST and identity is None:
             if _send_code(request, form):  # sent: the form again as filled, without other fields' errors yet
                 form = form_class(initial=request.POST.dict())
@@ -149,6 +174,7 @@ def _book_page(request):
     slots = services.open_slots(guide, centre, day, _caller(request)) if day else []
     if form is None:
         form = form_class(initial={"guide": guide.code, "form_key": secrets.token_urlsafe(24)})
+    _describe_errors(form)
     if not settings.PHONE_CODES:  # typed ID numbers need no texted code yet (cms/identity/proof.py)
         form.fields.pop("phone_code", None)
     context = {
@@ -159,12 +185,20 @@ def _book_page(request):
         "dates": dates,
         "day": day,
         "slots": slots,
+        "day_parts": _day_parts(slots),
         "form": form,
         "identity": identity,
         "phone_codes": settings.PHONE_CODES,
         "chosen": (form.data or form.initial).get("slot"),
     }
     return render(request, "bookings/book.html", context, status=400 if form.errors else 200)
+
+
+def _describe_errors(form) -> None:
+    """Each message next to its field is read out with the field."""
+    for name in form.errors:
+        if name in form.fields and not form.fields[name].widget.is_hidden:
+            form.fields[name].widget.attrs |= {"aria-describedby": f"id_{name}-error", "aria-invalid": "true"}
 
 
 def _send_code(request, form) -> bool:

@@ -35,7 +35,7 @@ def submit(browser, slot, page_html, n=1, **extra):
         "csrfmiddlewaretoken": hidden(page_html, "csrfmiddlewaretoken"),
         "guide": GUIDE,
         "form_key": hidden(page_html, "form_key"),
-        "slot": slot.pk,
+        "slot": slot.pk if slot else "",
         "name": "李四",
         "phone": "13900001111",
         "id_number": id_number(n),
@@ -168,3 +168,35 @@ def test_english_pages(browser, slots):
         "/en/booking/", {"guide": GUIDE, "centre": "city", "date": slots[0].date.isoformat()}
     ).content.decode()
     assert "Book an appointment" in html and "places left" in html
+
+
+def test_a_form_sent_without_a_time_comes_back_to_the_same_day_with_everything_typed(browser, slots):
+    page = form_page(browser, slots[0]).content.decode()
+    response = submit(browser, None, page, centre="city", date=slots[0].date.isoformat())
+    html = response.content.decode()
+    assert response.status_code == 400
+    assert 'value="李四"' in html and 'value="13900001111"' in html and f'value="{id_number(1)}"' in html
+    assert f'value="{slots[0].pk}"' in html  # the day's slots are offered again
+    summary = html[html.index('class="error-summary"') : html.index("</div>", html.index('class="error-summary"'))]
+    assert 'href="#slot"' in summary and 'id="slot"' in html
+    assert not Booking.objects.exists()
+
+
+def test_an_empty_form_names_every_missing_field_in_the_summary_and_next_to_it(browser, slots):
+    page = form_page(browser, slots[0]).content.decode()
+    response = submit(
+        browser, None, page, name="", phone="", id_number="", centre="city", date=slots[0].date.isoformat()
+    )
+    html = response.content.decode()
+    assert response.status_code == 400
+    for anchor in ("#slot", "#id_name", "#id_phone", "#id_id_number"):
+        assert f'href="{anchor}"' in html
+    assert 'id="id_name-error"' in html and 'aria-describedby="id_name-error"' in html
+    assert html.count('class="error-summary"') == 1
+
+
+def test_the_slots_are_grouped_by_part_of_the_day_and_the_fields_help_phones(browser, slots):
+    html = form_page(browser, slots[0]).content.decode()
+    assert 'class="slot-grid"' in html and 'class="day-part"' in html
+    assert 'type="tel"' in html and 'inputmode="tel"' in html and 'autocomplete="name"' in html
+    assert re.search(r'name="id_number"[^>]*maxlength="18"', html)
