@@ -5,8 +5,14 @@ Apple's China maps use; outside China the maps use WGS-84 and the point is retur
 """
 
 import math
+from dataclasses import dataclass
+from functools import cache
+from pathlib import Path
 from urllib.parse import urlencode
 
+import yaml
+
+TOWNS_FILE = Path(__file__).parent / "towns.yaml"
 EARTH_RADIUS_KM = 6371.0088  # mean radius (IUGG), for haversine
 _A = 6378245.0  # Krasovsky 1940 semi-major axis, as in GCJ-02
 _EE = 0.00669342162296594323  # its first eccentricity squared
@@ -60,3 +66,34 @@ def amap_url(lat: float, lng: float, name: str) -> str:
     g_lat, g_lng = wgs84_to_gcj02(lat, lng)
     query = urlencode({"position": f"{g_lng:.6f},{g_lat:.6f}", "name": name, "coordinate": "gaode", "callnative": 0})
     return f"https://uri.amap.com/marker?{query}"
+
+
+@dataclass(frozen=True)
+class Town:
+    """A town or street (镇街) of the county, at its seat."""
+
+    name: str
+    name_en: str
+    latitude: float
+    longitude: float
+
+
+@cache
+def towns() -> dict[str, Town]:
+    """The county's towns and streets by Chinese name, in the file's order."""
+    rows = yaml.safe_load(TOWNS_FILE.read_text(encoding="utf-8"))
+    return {row["name"]: Town(**row) for row in rows}
+
+
+def parse_point(text: str) -> tuple[float, float]:
+    """'30.70,121.01' (WGS-84 latitude, longitude) → a pair; ValueError names what is wrong."""
+    parts = text.split(",")
+    if len(parts) != 2:
+        raise ValueError("expected latitude,longitude")
+    try:
+        lat, lng = (float(p) for p in parts)  # nan and inf fail the ranges below
+    except ValueError:
+        raise ValueError("latitude and longitude are numbers") from None
+    if not (-90 <= lat <= 90 and -180 <= lng <= 180):
+        raise ValueError("latitude -90..90, longitude -180..180")
+    return lat, lng

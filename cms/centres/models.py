@@ -93,7 +93,17 @@ class CentrePage(Page):
         # Guides name their centres (`guide_links`), so a centre lists them without knowing the guide model.
         links = self.guide_links.filter(page__live=True).select_related("page").order_by("page__category", "page__code")
         context["guides"] = list({link.page_id: link.page for link in links}.values())
+        if self.kind == CentreKind.VILLAGE:
+            context["town_centre"] = self.nearest_town_centre()
         return context
+
+    def nearest_town_centre(self) -> tuple["CentrePage", float] | None:
+        """For a village station: the nearest town or city centre, for what the station cannot do."""
+        others = CentrePage.objects.live().exclude(kind=CentreKind.VILLAGE).exclude(pk=self.pk)
+        ranked = sorted(
+            (geo.haversine_km(self.latitude, self.longitude, c.latitude, c.longitude), c.path, c) for c in others
+        )
+        return (ranked[0][2], round(ranked[0][0], 1)) if ranked else None
 
 
 class CentreWindow(Orderable):

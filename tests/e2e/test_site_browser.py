@@ -100,3 +100,29 @@ def test_dashboard_shows_the_share_of_guides_in_english(page, site_url, screensh
     assert row.get_by_role("cell").first.inner_text() == "100.0%"
     assert page.locator("svg.chart").get_by_text("Items fully translated into English").count() == 1
     screenshot(page, "dashboard-en", docs=True)
+
+
+def test_nearest_centres_from_a_town_without_script_and_from_the_browsers_position(browser, site_url):
+    # Without JavaScript: choose a town, submit, get the list.
+    context = browser.new_context(locale="zh-CN", java_script_enabled=False)
+    page = context.new_page()
+    page.goto(site_url + "/police/330482-ga-001/")
+    page.get_by_label("您所在的镇街").select_option("乍浦镇")
+    page.get_by_role("button", name="查看最近的服务中心").click()
+    assert "town=" in page.url and page.locator("ol.nearest li").count() >= 1
+    assert page.get_by_role("button", name="使用我的位置").count() == 0
+    context.close()
+    # With JavaScript and the position allowed (Xindai's seat): the nearest centre comes first.
+    context = browser.new_context(
+        locale="zh-CN", geolocation={"latitude": 30.7936, "longitude": 121.0073}, permissions=["geolocation"]
+    )
+    page = context.new_page()
+    errors = []
+    page.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
+    page.goto(site_url + "/police/330482-ga-001/")
+    page.get_by_role("button", name="使用我的位置").click()
+    page.wait_for_url("**near=30.79360,121.00730**")
+    first = page.locator("ol.nearest li").first
+    assert first.is_visible() and "公里" in first.inner_text()
+    assert not errors  # the script is ours and the CSP allows it
+    context.close()
