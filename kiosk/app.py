@@ -3,6 +3,7 @@
 import fcntl
 import importlib
 import logging
+import time
 from pathlib import Path
 
 from kivy.app import App
@@ -13,6 +14,7 @@ from kivy.properties import BooleanProperty, NumericProperty, ObjectProperty, St
 from kiosk.i18n import tr
 from kiosk.idle import IdleWatcher
 from kiosk.services import Services, open_services
+from kiosk.services.idcard import KeyboardReader
 from kiosk.services.sync import Changed
 from kiosk.settings import Settings
 from kiosk.theme import Theme
@@ -110,6 +112,8 @@ class KioskApp(App):
         self.screen_named("home")
         self.manager.current = "home"
         route_physical_keys(self._typed_field, self.pad_enter)
+        if isinstance(s.card_reader, KeyboardReader):
+            self._watch_keyboard_reader(s.card_reader)  # bound after the keys' route, so it hears them first
         self.idle = IdleWatcher(
             self.settings.idle_timeout,
             self.settings.idle_countdown,
@@ -224,6 +228,22 @@ class KioskApp(App):
             return None
         return self.manager.current_screen.active_field
 
+    def _watch_keyboard_reader(self, reader: KeyboardReader) -> None:
+        """A keyboard-type card reader types the number and Enter: on that Enter the booking form takes the card."""
+
+        def textinput(window, text):
+            reader.key(text, time.monotonic())
+            return False  # the characters still go where typing goes
+
+        def key_down(window, key, scancode, codepoint, modifiers):
+            if key in (13, 271) and reader.key("\r", time.monotonic()):
+                if self.manager.current == "booking_form":
+                    self.vms["booking"].read_card()
+                return True
+            return False
+
+        Window.bind(on_textinput=textinput, on_key_down=key_down)
+
     def pad_enter(self) -> None:
         self.manager.current_screen.pad_enter()
 
@@ -261,6 +281,8 @@ class KioskApp(App):
         for screen in self.manager.screens:
             screen.reset()
         self.keyboard.reset()
+        if isinstance(self.services.card_reader, KeyboardReader):
+            self.services.card_reader.forget()
         self.history = []
         self._go("home")
 

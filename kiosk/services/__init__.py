@@ -3,12 +3,14 @@
 View-models get one `Services` and call into it; long calls run on `pool`, never on the screen's thread.
 """
 
+import logging
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from kiosk.services.api import ApiClient
 from kiosk.services.catalogue import Catalogue
+from kiosk.services.idcard import CardReader, open_reader
 from kiosk.services.ime import PinyinInput
 from kiosk.services.outbox import Outbox
 from kiosk.services.scanner import Scanner
@@ -17,6 +19,8 @@ from kiosk.services.sender import Sender
 from kiosk.services.sync import Syncer
 from kiosk.services.tickets import TicketPrinter
 from kiosk.settings import Settings
+
+log = logging.getLogger(__name__)
 
 
 @dataclass
@@ -31,6 +35,7 @@ class Services:
     scanner: Scanner
     printer: TicketPrinter
     ime: PinyinInput
+    card_reader: CardReader | None = None  # settings `card_reader`; None: the forms are typed
     pool: ThreadPoolExecutor = field(default_factory=lambda: ThreadPoolExecutor(4, thread_name_prefix="kiosk-call"))
 
     def phone(self, guide: dict | None = None) -> str:
@@ -69,6 +74,8 @@ class Services:
         self.sender.stop()
         self.pool.shutdown(wait=False, cancel_futures=True)
         self.api.close()
+        if self.card_reader is not None:
+            self.card_reader.close()
         self.outbox.close()
         self.catalogue.close()
 
@@ -104,4 +111,13 @@ def open_services(settings: Settings, font: Path, **callbacks) -> Services:
         scanner=Scanner(settings.scans, data / "staging"),
         printer=TicketPrinter(settings.tickets, settings.print_command, font),
         ime=PinyinInput(data / "pinyin-lexicon.json"),
+        card_reader=_card_reader(settings.card_reader),
     )
+
+
+def _card_reader(setting: str) -> CardReader | None:
+    try:
+        return open_reader(setting)
+    except OSError as exc:  # unplugged: the kiosk still works, the forms are typed
+        log.error("the ID card reader %s cannot be opened: %s", setting, exc)
+        return None

@@ -23,6 +23,7 @@ log = logging.getLogger(__name__)
 
 TRANSIENT_STATUS = frozenset({408, 429, 502, 503, 504})
 ID_HEADER = "X-Id-Number"
+SOURCE_HEADER = "X-Id-Number-Source"  # "card": the ID number was read from the card, which proves it
 
 
 @dataclass
@@ -183,8 +184,11 @@ class ApiClient:
     def slots(self, guide: str, centre: str, date: str) -> dict:
         return self.get("/slots", params={"guide": guide, "centre": centre, "date": date})
 
-    def book(self, payload: dict, idempotency_key: str) -> dict:
-        return self.request("POST", "/bookings", json_body=payload, idempotency_key=idempotency_key).body
+    def book(self, payload: dict, idempotency_key: str, from_card: bool = False) -> dict:
+        headers = {SOURCE_HEADER: "card"} if from_card else None
+        return self.request(
+            "POST", "/bookings", json_body=payload, headers=headers, idempotency_key=idempotency_key
+        ).body
 
     def booking(self, code: str, id_number: str) -> dict:
         # The ID number goes in a header, never in the URL (DESIGN.md §5).

@@ -210,8 +210,12 @@ class KeyboardReader:
             return None  # someone else's card, long gone
         return card
 
-    def close(self) -> None:
+    def forget(self) -> None:
+        """The journey ended: a card typed and not taken is the last citizen's."""
         self._typed, self._card = "", None
+
+    def close(self) -> None:
+        self.forget()
 
 
 def open_reader(setting: str) -> CardReader | None:

@@ -13,6 +13,7 @@ from kivy.properties import DictProperty, ListProperty, ObjectProperty, StringPr
 from kiosk.i18n import N_, tr
 from kiosk.screens.labels import day_label, slot_label
 from kiosk.services.api import ApiError
+from kiosk.services.idcard import CardError
 from kiosk.services.sync import today
 from kiosk.services.tickets import Ticket
 from kiosk.viewmodels.base import ViewModel
@@ -23,6 +24,8 @@ HOLDERS = {"citizen": ["person"], "company": ["company"]}  # by the guide's serv
 NO_SLOTS = N_("No free times on this day. Please choose another day.")
 PRINTED = N_("Please take your slip.")
 PRINT_FAILED = N_("The ticket could not be printed. Please note the booking code.")
+NO_CARD = N_("No ID card on the reader. Place it on the reader and touch the button again.")
+CARD_UNREADABLE = N_("The ID card could not be read. Place it again, or type the ID number.")
 
 
 class BookingViewModel(ViewModel):
@@ -43,6 +46,7 @@ class BookingViewModel(ViewModel):
     booked_centre = DictProperty({})  # its centre, with the English address
     notice = StringProperty("")  # msgid: printed, saved, no slots
     notice_args = DictProperty({})
+    card_number = StringProperty("")  # the ID number as read from the card: sent as proven while unchanged
     _key = ObjectProperty(None, allownone=True)
 
     def start(self, guide: dict) -> None:
@@ -118,10 +122,31 @@ class BookingViewModel(ViewModel):
             "language": "en" if tr.lang == "en" else "zh-hans",
         }
 
+    def read_card(self) -> None:
+        """One touch: the card on the reader fills the ID number and name."""
+        reader = self.services.card_reader
+        if reader is not None:
+            self.run(reader.read, self._card_read, self._card_failed)
+
+    def _card_read(self, card) -> None:
+        if card is None:
+            self.error_args, self.error = {}, NO_CARD
+            return
+        self.holder = "person"
+        self.id_number, self.card_number = card.id_number, card.id_number
+        self.name = card.name or self.name  # a keyboard-type reader gives only the number
+
+    def _card_failed(self, exc: Exception) -> bool:
+        if isinstance(exc, CardError):
+            self.error_args, self.error = {}, CARD_UNREADABLE
+            return True
+        return False
+
     def submit(self, done=lambda booking: None) -> None:
         payload = self.validate()
         if payload is None:
             return
+        from_card = bool(self.card_number) and payload["id_number"] == self.card_number
         self._key = self._key or f"kiosk-booking-{uuid.uuid4()}"
         key = self._key
 
@@ -133,7 +158,7 @@ class BookingViewModel(ViewModel):
             self._key = None
             done(body)
 
-        self.run(lambda: self.services.api.book(payload, key), booked, self._refused)
+        self.run(lambda: self.services.api.book(payload, key, from_card), booked, self._refused)
 
     def _refused(self, exc: Exception) -> bool:
         """Field errors go next to their fields; the message itself is shown by `fail`. (A refused
@@ -179,7 +204,7 @@ class BookingViewModel(ViewModel):
         super().wipe()
         self.guide, self.centres, self.centre, self.days, self.day = {}, [], "", [], ""
         self.slots, self.slot, self.holders, self.holder = [], {}, [], "person"
-        self.id_number = self.name = self.phone = ""
+        self.id_number = self.name = self.phone = self.card_number = ""
         self.errors, self.booking, self.notice, self.notice_args = {}, {}, "", {}
         self.booked_centre = {}
         self._key = None

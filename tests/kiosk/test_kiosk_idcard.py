@@ -53,7 +53,7 @@ class RecordedReader:
         for request, answer in self.exchanges:
             got = b""
             while len(got) < len(request):
-                ready, _, _ = select.select([self.master], [], [], 5)
+                ready, _, _ = select.select([self.master], [], [], 60)  # the kiosk may take a while to get there
                 if not ready:
                     return
                 got += os.read(self.master, len(request) - len(got))
