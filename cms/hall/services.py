@@ -364,9 +364,11 @@ def estimated_wait_minutes(ticket: Ticket, ahead: int, now: dt.datetime | None =
 
 def close_queues(now: dt.datetime | None = None) -> int:
     """Tickets still waiting after their category's hours ended (or from an earlier day) are marked
-    `unserved`, so the day's figures count them; returns how many."""
+    `unserved`, so the day's figures count them; returns how many. A web ticket's phone serves only its own
+    day's text, so it is erased once that day is over (PIPL: kept no longer than needed)."""
     now = now or clock.now()
     today = now.astimezone(TZ).date()
+    Ticket.objects.filter(date__lt=today).exclude(phone="").update(phone="")
     marked = Ticket.objects.filter(status=TicketStatus.WAITING, date__lt=today).update(
         status=TicketStatus.UNSERVED, finished_at=now
     )

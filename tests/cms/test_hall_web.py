@@ -99,3 +99,14 @@ def test_the_phone_is_texted_once_when_the_call_leaves_three_ahead(client, hall_
     assert len(notices()) == 1
     mine.refresh_from_db()
     assert mine.notified_at is not None and mine.notified_at < mine.first_called_at
+
+
+def test_a_web_ticket_s_phone_is_erased_when_its_day_is_over(client, hall_day, outbox):
+    code = code_for(client, outbox)
+    ticket = services.take_web_ticket("city", "police", PHONE, code, services.Caller("web"))
+    services.close_queues(hall_day)  # the same day: the phone may still be texted
+    ticket.refresh_from_db()
+    assert ticket.phone == PHONE
+    services.close_queues(hall_day + dt.timedelta(days=1))
+    ticket.refresh_from_db()
+    assert ticket.phone == "" and ticket.status == "unserved"
