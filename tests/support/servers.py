@@ -44,8 +44,11 @@ class Gunicorn:
     """gunicorn on `port` with `workers` workers; `env` holds its settings (DATABASE_URL, DATA_DIR, …)."""
 
     def __init__(self, env: dict, data_dir: Path, port: int, workers: int):
-        # The periodic jobs only when asked for: a test or benchmark measures the server alone.
-        self.env, self.data_dir, self.port, self.workers = {"PERIODIC_JOBS": "0", **env}, data_dir, port, workers
+        # The periodic jobs only when asked for: a test or benchmark measures the server alone. Typed ID numbers
+        # without a texted code (the run's default asks for one) unless `env` says PHONE_CODES=1: the load,
+        # fault and race clients book as many people as they like, the code step has tests of its own.
+        defaults = {"PERIODIC_JOBS": "0", "PHONE_CODES": "0"}
+        self.env, self.data_dir, self.port, self.workers = defaults | env, data_dir, port, workers
         self.url = f"http://127.0.0.1:{port}"
 
     def __enter__(self):
