@@ -13,7 +13,9 @@ def nearest_centres(context, guide):
     request = context["request"]
     town = request.GET.get("town", "").strip()
     near = request.GET.get("near", "").strip()
-    chosen, error, items = geo.towns().get(town), "", None
+    # English pages send the English name: no Chinese in an English page's markup.
+    by_name = {**geo.towns(), **{t.name_en: t for t in geo.towns().values()}}
+    chosen, error, items = by_name.get(town), "", None
     if chosen is not None:
         items = find(guide, chosen.latitude, chosen.longitude)
     elif near:
