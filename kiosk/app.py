@@ -15,9 +15,11 @@ from kiosk.i18n import tr
 from kiosk.idle import IdleWatcher
 from kiosk.services import Services, open_services
 from kiosk.services.idcard import KeyboardReader
+from kiosk.services.speech import EspeakSpeaker
 from kiosk.services.sync import Changed
 from kiosk.settings import Settings
 from kiosk.theme import Theme
+from kiosk.viewmodels.spoken import spoken_text
 
 log = logging.getLogger(__name__)
 
@@ -57,6 +59,8 @@ class KioskApp(App):
     centre_name = StringProperty("")
     centre_name_en = StringProperty("")
     idle_counting = BooleanProperty(False)
+    speaking = BooleanProperty(False)
+    spoken = StringProperty("")  # what was last read aloud
     idle_remaining = NumericProperty(0)
 
     def __init__(self, settings: Settings, font: Path, background: bool = True, **kwargs):
@@ -67,6 +71,7 @@ class KioskApp(App):
         self.history: list[str] = []
         self.vms: dict = {}
         self._lock_file = None
+        self.speaker = EspeakSpeaker(wav=settings.speech_wav)
 
     # --- building --------------------------------------------------------------------------------------
 
@@ -161,6 +166,7 @@ class KioskApp(App):
         if self.services is None:
             return
         self.idle.stop()
+        self.speaker.stop()
         self.vms["search"].close()
         self.vms["help"].wipe()  # stops following a help request
         self.services.stop()
@@ -257,6 +263,7 @@ class KioskApp(App):
         self._go(name)
 
     def _go(self, name: str) -> None:
+        self.speaker.stop()  # the words were for the screen being left
         screen = self.screen_named(name)
         self.manager.current = name
         self.screen = name
@@ -363,8 +370,18 @@ class KioskApp(App):
             and not self.vms["search"].query
         )
 
+    def read_aloud(self) -> None:
+        """Read the current screen's safe parts aloud, or stop reading."""
+        if self.speaking:
+            self.speaker.stop()
+            return
+        self.spoken = spoken_text(self.screen, self.vms)
+        self.speaking = True
+        self.speaker.say(self.spoken, tr.lang, done=mainthread(lambda: setattr(self, "speaking", False)))
+
     def reset_session(self) -> None:
         """The citizen has gone: the journey ends, and language and look go back to the defaults."""
+        self.speaker.stop()
         tr.lang = self.settings.language
         self.theme.reset()
         self.go_home()

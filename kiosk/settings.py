@@ -45,6 +45,8 @@ class Settings(BaseModel):
     width: int = 1920
     height: int = 1080
     fullscreen: bool = False
+    speech: bool = True  # the header's "Read aloud" button (espeak-ng); off: no button
+    speech_wav: Path | None = None  # write speech to this WAV file instead of the sound card
 
     @field_validator("cms_url")
     @classmethod
@@ -53,7 +55,7 @@ class Settings(BaseModel):
             raise ValueError("must start with http:// or https://")
         return value.rstrip("/")
 
-    @field_validator("data_dir", "scanner_dir", mode="before")
+    @field_validator("data_dir", "scanner_dir", "speech_wav", mode="before")
     @classmethod
     def _path(cls, value):
         if value is None or not str(value):
