@@ -5,8 +5,8 @@ the booking then counts against.
   own limits and bars apply;
 - *claimed* — a typed ID number with the phone confirmed by a one-time code: the phone's limits and bars apply,
   never the ID number's, so typing someone's number spends or bars nothing of theirs;
-- *typed* — a typed ID number, the phone unconfirmed: allowed only while `PHONE_CODES` is off (the kiosk does not
-  send codes yet), counted on the ID number as before levels existed.
+- *typed* — a typed ID number, the phone unconfirmed: allowed only while `PHONE_CODES` is off (for older kiosks
+  without the code step), counted on the ID number as before levels existed.
 """
 
 from django.conf import settings

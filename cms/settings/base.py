@@ -289,7 +289,7 @@ else:  # sign-out is a form whose answer redirects to the provider's end-session
     CONTENT_SECURITY_POLICY["DIRECTIVES"]["form-action"].append("/".join(OIDC_ISSUER.split("/")[:3]))
 # Typed ID numbers need the phone confirmed by a one-time code (a *claimed* identity, cms/identity/proof.py), so
 # nobody spends or bars another's quota by typing their number. On unless PHONE_CODES=0, which makes typed
-# bookings count on the ID number again (only for a kiosk whose typed-ID flow does not send codes yet).
+# bookings count on the ID number again (only for older kiosks without the code step).
 PHONE_CODES = os.environ.get("PHONE_CODES", "1") != "0"
 # One-time codes by text message (cms/identity/codes.py, sms.py): a file per message under DATA_DIR/sms unless
 # SMS_BACKEND=tencent (Tencent Cloud SMS; its keys, app, signature and template from the environment).

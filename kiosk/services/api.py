@@ -190,6 +190,10 @@ class ApiClient:
             "POST", "/bookings", json_body=payload, headers=headers, idempotency_key=idempotency_key
         ).body
 
+    def send_phone_code(self, phone: str) -> dict:
+        # No retry: a second send within the minute is refused (429), and each one texts the citizen.
+        return self.request("POST", "/phone-codes", json_body={"phone": phone}, retries=0).body
+
     def booking(self, code: str, id_number: str) -> dict:
         # The ID number goes in a header, never in the URL (DESIGN.md §5).
         return self.get(f"/bookings/{code}", headers={ID_HEADER: id_number})

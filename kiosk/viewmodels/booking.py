@@ -1,5 +1,8 @@
 """Booking: centre → day → slot, then ID number, name and phone, then the confirmation and its ticket.
 
+A typed ID number is only a claim: when the server answers `phone_unconfirmed` (PHONE_CODES, cms/identity/
+proof.py) the form offers a texted code (`POST /phone-codes`), and the booking goes again with it.
+
 Slots and bookings need the server; offline, the screens say so with the number to call. One
 Idempotency-Key per filled-in form, kept until it succeeds, so a second tap or a retry after a lost
 answer never books twice.
@@ -8,7 +11,7 @@ answer never books twice.
 import datetime as dt
 import uuid
 
-from kivy.properties import DictProperty, ListProperty, ObjectProperty, StringProperty
+from kivy.properties import BooleanProperty, DictProperty, ListProperty, ObjectProperty, StringProperty
 
 from kiosk.i18n import N_, tr
 from kiosk.screens.labels import day_label, slot_label
@@ -26,6 +29,7 @@ PRINTED = N_("Please take your slip.")
 PRINT_FAILED = N_("The ticket could not be printed. Please note the booking code.")
 NO_CARD = N_("No ID card on the reader. Place it on the reader and touch the button again.")
 CARD_UNREADABLE = N_("The ID card could not be read. Place it again, or type the ID number.")
+CODE_SENT = N_("A code was sent to {phone}. Type it below; it is valid for {minutes} minutes.")
 
 
 class BookingViewModel(ViewModel):
@@ -41,6 +45,8 @@ class BookingViewModel(ViewModel):
     id_number = StringProperty("")
     name = StringProperty("")
     phone = StringProperty("")
+    phone_code = StringProperty("")  # the texted one-time code that confirms the phone of a typed ID number
+    code_needed = BooleanProperty(False)  # the server asked for it: show the code step
     errors = DictProperty({})
     booking = DictProperty({}, rebind=True)  # the server's answer: code, slot, centre, masked fields
     booked_centre = DictProperty({})  # its centre, with the English address
@@ -119,8 +125,24 @@ class BookingViewModel(ViewModel):
             "name": self.name.strip(),
             "phone": self.phone.strip(),
             "id_number": canonical,
+            "phone_code": self.phone_code.strip(),
             "language": "en" if tr.lang == "en" else "zh-hans",
         }
+
+    def send_code(self) -> None:
+        """Text a one-time code to the phone typed in the form."""
+        problem = check_phone(self.phone)
+        if problem:
+            self.errors = {"phone": problem}
+            return
+        self.errors, self.notice = {}, ""
+        phone = self.phone.strip()
+
+        def sent(body: dict) -> None:
+            self.notice_args = {"phone": body.get("phone", ""), "minutes": body.get("valid_minutes", "")}
+            self.notice = CODE_SENT
+
+        self.run(lambda: self.services.api.send_phone_code(phone), sent, self._refused)
 
     def read_card(self) -> None:
         """One touch: the card on the reader fills the ID number and name."""
@@ -147,6 +169,7 @@ class BookingViewModel(ViewModel):
         if payload is None:
             return
         from_card = bool(self.card_number) and payload["id_number"] == self.card_number
+        self.notice, self.notice_args = "", {}  # "code sent" is said; the confirmation's notice is its own
         self._key = self._key or f"kiosk-booking-{uuid.uuid4()}"
         key = self._key
 
@@ -164,7 +187,10 @@ class BookingViewModel(ViewModel):
         """Field errors go next to their fields; the message itself is shown by `fail`. (A refused
         request stored nothing under its key, so the same key may be used again.)"""
         if isinstance(exc, ApiError):
-            self.errors = {k: error(text=v) for k, v in exc.fields.items() if k in ("id_number", "name", "phone")}
+            shown = ("id_number", "name", "phone", "phone_code")
+            self.errors = {k: error(text=v) for k, v in exc.fields.items() if k in shown}
+            if exc.code == "phone_unconfirmed":
+                self.code_needed = True
         return False
 
     # --- the confirmation ------------------------------------------------------------------------------
@@ -204,7 +230,8 @@ class BookingViewModel(ViewModel):
         super().wipe()
         self.guide, self.centres, self.centre, self.days, self.day = {}, [], "", [], ""
         self.slots, self.slot, self.holders, self.holder = [], {}, [], "person"
-        self.id_number = self.name = self.phone = self.card_number = ""
+        self.id_number = self.name = self.phone = self.phone_code = self.card_number = ""
+        self.code_needed = False
         self.errors, self.booking, self.notice, self.notice_args = {}, {}, "", {}
         self.booked_centre = {}
         self._key = None

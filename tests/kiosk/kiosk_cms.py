@@ -12,7 +12,7 @@ from tests.support.servers import Gunicorn, free_port, manage
 ROOT = Path(__file__).resolve().parents[2]
 
 
-def cms_env(data_dir: Path, database_url: str) -> dict:
+def cms_env(data_dir: Path, database_url: str, phone_codes: bool = False) -> dict:
     env = {k: v for k, v in os.environ.items() if k not in ("DATABASE_URL", "REDIS_URL", "DJANGO_SETTINGS_MODULE")}
     return env | {
         "DJANGO_SETTINGS_MODULE": "cms.settings.test",
@@ -20,19 +20,21 @@ def cms_env(data_dir: Path, database_url: str) -> dict:
         "DATA_DIR": str(data_dir),
         "PYTHONUNBUFFERED": "1",
         "PERIODIC_JOBS": "0",
-        # the kiosk's typed-ID flow sends no texted code yet (its phone-code step is to come): typed bookings
-        # count on the ID number
-        "PHONE_CODES": "0",
+        # off, typed bookings count on the ID number and need no texted code (the flows tests type many);
+        # on, as `make run` has it, for the test of the kiosk's code step
+        "PHONE_CODES": "1" if phone_codes else "0",
     }
 
 
 class CmsServer:
     """One CMS on one port for the whole session; `stop()` and `start()` cut and restore the link."""
 
-    def __init__(self, data_dir: Path, database_url: str | None = None):
+    def __init__(self, data_dir: Path, database_url: str | None = None, phone_codes: bool = False):
         """On `database_url` (a copy of the run's test database), or else (benchmarks) on a SQLite database
-        in `data_dir`, migrated and with the demo loaded here."""
+        in `data_dir`, migrated and with the demo loaded here; `phone_codes`: typed ID numbers need a texted
+        code (written as files to `data_dir`/sms)."""
         self.data_dir = data_dir
+        self.phone_codes = phone_codes
         self.port = free_port()
         self.url = f"http://127.0.0.1:{self.port}"
         self.server: Gunicorn | None = None
@@ -43,7 +45,7 @@ class CmsServer:
         self.database_url = database_url
 
     def env(self) -> dict:
-        return cms_env(self.data_dir, self.database_url)
+        return cms_env(self.data_dir, self.database_url, self.phone_codes)
 
     def create_token(self, name: str, centre: str = "city") -> str:
         return manage(self.env(), "create_kiosk_token", name, "--centre", centre).strip()
