@@ -82,5 +82,5 @@ def test_a_result_ready_for_pickup_tells_the_citizen_where(django_user_model, dj
             act(application, "approve", staff)
     chinese, english, express = (next(m.body for m in mail.outbox if m.to == [a.email]) for a in applications)
     assert "请携带身份证和本回执到大厅统一出件窗口领取" in chinese and "平湖市行政服务中心" in chinese
-    assert "ready to collect at Pinghu" in english and "pickup window (统一出件窗口)" in english
+    assert "ready to collect at Pinghu" in english and "the hall's pickup window." in english
     assert "统一出件" not in express and "collect" not in express

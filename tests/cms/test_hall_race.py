@@ -90,7 +90,8 @@ def _seed(raw: RawDatabase, centre_id: int) -> list[str]:
         at = now - dt.timedelta(minutes=TICKETS - n)
         raw.execute(
             "INSERT INTO hall_ticket (centre_id, category, date, number, priority, status, issued_at, queue_at, "
-            "recalls, transfers, idempotency_fingerprint) VALUES (%s, %s, %s, %s, '', 'waiting', %s, %s, 0, 0, '')",
+            "recalls, transfers, idempotency_fingerprint, phone) "
+            "VALUES (%s, %s, %s, %s, '', 'waiting', %s, %s, 0, 0, '', '')",
             [centre_id, CATEGORY, now.date(), f"R{n:03d}", at, at],
         )
     return tokens
