@@ -55,6 +55,8 @@ def build_catalogue(data_dir: Path, count: int) -> None:
 
 
 def bench_start(data_dir: Path, runs: int, size: tuple[int, int]) -> None:
+    if runs < 1:  # --starts 0: keystrokes only
+        return
     env = dict(os.environ) | {
         "KIOSK_DATA_DIR": str(data_dir),
         "KIOSK_CMS_URL": "http://127.0.0.1:9",  # nothing listens: the start must not wait for the CMS
