@@ -29,6 +29,7 @@ from cms.core.idempotency import Idempotency, idempotent_create
 from cms.devices.tokens import hash_token
 from cms.hall.enums import CURRENT, HelpStatus, Priority, TicketStatus
 from cms.hall.models import Counter, HelpRequest, StaffPost, Ticket
+from cms.identity import codes
 from guides import clock
 from guides.centres import CentreKind
 from guides.enums import WindowCategory
@@ -166,14 +167,7 @@ def take_ticket(
             f"this kiosk issues tickets for {centre.name_en} only",
         )
     category = category_of(category_value)
-    until = _open_until(centre, category, now)
-    if until is None or now >= until:
-        raise Refusal(
-            409,
-            "closed",
-            f"{category.value}窗口今日已停止取号",
-            f"{category.label_en} takes no more tickets today",
-        )
+    _check_open(centre, category, now)
     today = now.astimezone(TZ).date()
     ticket_priority = _priority(caller, priority, today)
 
@@ -195,6 +189,18 @@ def take_ticket(
     return idempotent_create(idempotency, Ticket.objects, make)[0]
 
 
+def _check_open(centre: CentrePage, category: WindowCategory, now: dt.datetime) -> None:
+    """Tickets stop when the category's hours end, on every channel."""
+    until = _open_until(centre, category, now)
+    if until is None or now >= until:
+        raise Refusal(
+            409,
+            "closed",
+            f"{category.value}窗口今日已停止取号",
+            f"{category.label_en} takes no more tickets today",
+        )
+
+
 NOTIFY_AHEAD = 3  # a web ticket's phone is texted once when this many (or fewer) are ahead
 LIVE = (TicketStatus.WAITING, *CURRENT)
 
@@ -205,8 +211,6 @@ def take_web_ticket(
     """A walk-in's ticket for today from the website (or the API) at a centre, while its category's hours have
     not ended. The phone is confirmed by a one-time code (cms/identity/codes.py) and texted when
     NOTIFY_AHEAD are ahead. One live ticket per phone, centre and day, whatever the channel."""
-    from cms.identity import codes
-
     now = now or clock.now()
     centre = CentrePage.objects.live().filter(code=(centre_code or "").strip()).first()
     if centre is None:
@@ -219,14 +223,7 @@ def take_web_ticket(
         )
     category = category_of(category_value)
     confirmed = codes.confirm(phone, phone_code, now)
-    until = _open_until(centre, category, now)
-    if until is None or now >= until:
-        raise Refusal(
-            409,
-            "closed",
-            f"{category.value}窗口今日已停止取号",
-            f"{category.label_en} takes no more tickets today",
-        )
+    _check_open(centre, category, now)
     today = now.astimezone(TZ).date()
     with transaction.atomic():
         # The counter row of the day serialises concurrent takes of one queue; the check follows it.
