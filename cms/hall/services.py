@@ -30,6 +30,7 @@ from cms.devices.tokens import hash_token
 from cms.hall.enums import CURRENT, HelpStatus, Priority, TicketStatus
 from cms.hall.models import Counter, HelpRequest, StaffPost, Ticket
 from cms.identity import codes
+from cms.identity.sms import SmsError, backend
 from guides import clock
 from guides.centres import CentreKind
 from guides.enums import WindowCategory
@@ -208,7 +209,7 @@ LIVE = (TicketStatus.WAITING, *CURRENT)
 def take_web_ticket(
     centre_code: str, category_value: str, phone: str, phone_code: str, caller: Caller, now=None
 ) -> Ticket:
-    """A walk-in's ticket for today from the website (or the API) at a centre, while its category's hours have
+    """A walk-in's ticket for today from the website at a centre, while its category's hours have
     not ended. The phone is confirmed by a one-time code (cms/identity/codes.py) and texted when
     NOTIFY_AHEAD are ahead. One live ticket per phone, centre and day, whatever the channel."""
     now = now or clock.now()
@@ -252,10 +253,9 @@ def notify_near(centre_id: int, categories, date: dt.date, now: dt.datetime) -> 
     """Text each waiting web ticket of these queues that now has NOTIFY_AHEAD or fewer ahead, once (a
     conditional update claims the notice, so two windows calling at once send it once); how many were sent.
     A text that cannot be sent is logged and not retried: the display still calls the number."""
-    from cms.identity.sms import SmsError, backend
-
     sent = 0
-    for ticket in waiting(centre_id, categories, date).filter(notified_at__isnull=True).exclude(phone=""):
+    near = waiting(centre_id, categories, date).filter(notified_at__isnull=True).exclude(phone="")
+    for ticket in near.select_related("centre"):
         ahead = ahead_of(ticket)
         if ahead > NOTIFY_AHEAD:
             continue
