@@ -11,6 +11,7 @@ Every operation takes the `Caller`: a kiosk (its token, bound to a centre), a wi
 """
 
 import datetime as dt
+import functools
 import logging
 import math
 
@@ -429,7 +430,12 @@ def call_next(counter: Counter, caller: Caller, now: dt.datetime | None = None) 
         except IntegrityError:  # the same window called twice at once: the other call holds a ticket
             raise _busy(current(counter)) from None
         if taken:
-            notify_near(counter.centre_id, counter.categories, now.astimezone(TZ).date(), now)
+            # Texted once the call has committed, never inside it: a slow SMS provider must not hold the locks
+            # of a call (outside a transaction this runs at once; a failure is logged, never the call's).
+            near = functools.partial(
+                notify_near, counter.centre_id, list(counter.categories), now.astimezone(TZ).date(), now
+            )
+            transaction.on_commit(near, robust=True)
             return Ticket.objects.select_related("booking", "booking__slot").get(pk=candidate)
         # another window took it between our read and our update: try the next one
 
