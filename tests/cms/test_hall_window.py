@@ -239,7 +239,8 @@ def test_the_web_ticket_page_takes_a_pickup_ticket_with_the_receipt(client, hall
     code = code_for(client, tmp_path / "sms", phone)
     asked = {"action": "take", "category": "pickup", "phone": phone, "phone_code": code, "receipt": ready.receipt}
     page = client.get("/queue/city/").content.decode()
-    assert 'value="pickup"' in page and 'name="receipt"' in page
+    assert 'value="pickup"' in page and 'name="receipt"' in page and "受理回执号（仅领取办件结果时填写）" in page
+    assert "Collect a finished result" in client.get("/en/queue/city/").content.decode()
     wrong = client.post("/queue/city/", {**asked, "id_number": id_number(8802)})
     assert wrong.status_code == 400 and f'value="{ready.receipt}"' in wrong.content.decode()  # kept
     taken = client.post("/queue/city/", {**asked, "id_number": ready.identifier})
