@@ -310,3 +310,19 @@ def test_a_window_application_end_to_end_from_ticket_to_handover(
     served = Ticket.objects.get(number=number)
     assert served.application == application and served.clerk.username == "clerk-zhao"
     assert served.counter == pickup and served.status == TicketStatus.DONE
+
+
+def test_centre_and_guide_pages_link_to_a_ticket_for_today(client, hall_day):
+    from django.utils import translation
+
+    from cms.centres.models import CentrePage
+
+    centre = client.get(CentrePage.objects.get(code="city").url).content.decode()
+    assert 'href="/queue/city/"' in centre and "今日取号" in centre
+    guide = ServiceGuidePage.objects.get(code=GUIDE)
+    page = client.get(guide.url).content.decode()  # the city's police windows are open now
+    assert 'href="/queue/city/?category=police"' in page
+    assert client.get("/queue/city/?category=police").status_code == 200
+    with translation.override("en"):
+        english = client.get(guide.url).content.decode()
+    assert 'href="/en/queue/city/?category=police"' in english and "Take a ticket for today" in english
