@@ -326,3 +326,32 @@ def test_centre_and_guide_pages_link_to_a_ticket_for_today(client, hall_day):
     with translation.override("en"):
         english = client.get(guide.url).content.decode()
     assert 'href="/en/queue/city/?category=police"' in english and "Take a ticket for today" in english
+
+
+def test_the_website_takes_a_ticket_through_the_api_with_a_confirmed_phone(hall_day, settings, tmp_path):
+    from django.test import Client
+
+    from tests.cms.test_hall_web import code_for
+
+    settings.SMS_BACKEND = "cms.identity.sms.FileBackend"
+    settings.SMS_OPTIONS = {"path": str(tmp_path / "sms")}
+    browser = Client(enforce_csrf_checks=True)
+    assert browser.get("/queue/city/").status_code == 200  # a page of ours gives the CSRF cookie
+    csrf = {"X-CSRFToken": browser.cookies["csrftoken"].value}
+    phone = "13900000031"
+    body = {"centre": "city", "category": "police", "phone": phone, "phone_code": "000000"}
+    ask = lambda **extra: browser.post(  # noqa: E731
+        "/api/v1/tickets", {**body, **extra}, content_type="application/json", headers=csrf
+    )
+    assert_error(
+        Client(enforce_csrf_checks=True).post("/api/v1/tickets", body, content_type="application/json"),
+        401,
+        "unauthorised",
+    )
+    assert_error(ask(), 400, "invalid", "phone_code")
+    code = code_for(Client(), tmp_path / "sms", phone)
+    taken = ask(phone_code=code)
+    assert taken.status_code == 201, taken.content
+    assert taken.json()["ticket"] == "F001" and taken.json()["category_slug"] == "police"
+    assert Ticket.objects.get(number="F001").phone == phone
+    assert_error(ask(phone_code=code), 409, "ticket_held", "phone")
