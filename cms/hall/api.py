@@ -10,12 +10,12 @@ from cms.core.caller import ID_HEADER, ID_SOURCE_HEADER, Caller
 from cms.core.enums import Channel
 from cms.core.errors import ErrorBody
 from cms.core.idempotency import HEADER, REPLAYED_HEADER, Idempotency
+from cms.devices.access import WriteAccess
 from cms.devices.auth import DeviceTokenAuth, api_caller
 from cms.hall import services
-from cms.hall.enums import TicketStatus
+from cms.hall.enums import TicketStatus, queue_of
 from cms.hall.models import Counter, HelpRequest, Ticket
 from cms.personal.masking import mask_name
-from guides.enums import WindowCategory
 
 tickets_router = Router(tags=["hall"])
 counters_router = Router(tags=["hall"])
@@ -36,6 +36,9 @@ class TicketIn(Schema):
     category: str
     priority: str = ""  # "disability" or "military", declared at the kiosk and checked at the window
     id_number: str = ""  # from the card reader (with X-Id-Number-Source: card): aged 70 or more goes first
+    receipt: str = ""  # the pickup queue (`category` "pickup"): the ready application's receipt, with the ID number
+    phone: str = ""  # the website: the phone to text when three are ahead, confirmed by
+    phone_code: str = ""  # the code `POST /api/v1/phone-codes` sent it
 
 
 class TicketOut(Schema):
@@ -56,7 +59,7 @@ class TicketStateOut(TicketOut):
 def ticket_state(ticket: Ticket) -> dict:
     """A ticket for the citizen: its queue, who is ahead (0 once called) and the estimated wait."""
     ahead = services.ahead_of(ticket) if ticket.status == TicketStatus.WAITING else 0
-    category = WindowCategory(ticket.category)
+    category = queue_of(ticket.category)
     return {
         "ticket": ticket.number,
         "category": category.value,
@@ -70,14 +73,28 @@ def ticket_state(ticket: Ticket) -> dict:
     }
 
 
-@tickets_router.post("", auth=DeviceTokenAuth(), response={201: TicketOut, 422: ErrorBody, **ERRORS})
+@tickets_router.post("", auth=WriteAccess(), response={201: TicketOut, 422: ErrorBody, 429: ErrorBody, **ERRORS})
 def take_ticket(request, payload: TicketIn):
-    """A walk-in's ticket at a kiosk of the centre. `category` is a slug (`police`) or its Chinese name.
+    """A walk-in's ticket at a kiosk of the centre. `category` is a slug (`police`) or its Chinese name, or
+    `pickup` (统一出件) to collect a finished result: then `receipt` and the applicant's ID number (`id_number`
+    or `X-Id-Number`) are needed, the result approved for pickup at this centre (409 `not_ready`, `not_here`,
+    `ticket_held`); only the centre's pickup window calls it.
     `estimated_wait_minutes` comes from the centre's recent service times of the category (null until it
-    has some). Send an `Idempotency-Key` to make a retry safe: it answers the same ticket."""
+    has some). Send an `Idempotency-Key` to make a retry safe: it answers the same ticket.
+    The website's own pages (no device token; their session and `X-CSRFToken`) take a ticket for today as
+    `/queue/<centre>/` does: `phone` and `phone_code` needed, one live ticket per phone, centre and day, texted
+    when three are ahead."""
     caller = api_caller(request, payload.id_number or request.headers.get(ID_HEADER, ""))
+    if request.auth.device is None:
+        web = Caller.of(request, Channel.WEB, id_number=caller.id_number)
+        ticket = services.take_web_ticket(
+            payload.centre, payload.category, payload.phone, payload.phone_code, web, receipt=payload.receipt
+        )
+        return Status(201, ticket_state(ticket))
     idempotency = Idempotency.of(caller, request.headers.get(HEADER), payload.dict())
-    ticket = services.take_ticket(payload.centre, payload.category, caller, payload.priority, idempotency=idempotency)
+    ticket = services.take_ticket(
+        payload.centre, payload.category, caller, payload.priority, idempotency=idempotency, receipt=payload.receipt
+    )
     return Status(201, ticket_state(ticket))
 
 
@@ -107,7 +124,7 @@ class TransferIn(Schema):
 
 
 class ReceiptIn(Schema):
-    receipt: str
+    receipt: str = ""  # hand-over: empty for the application the pickup ticket was taken with
 
 
 class CounterOut(Schema):

@@ -28,7 +28,7 @@ from cms.core.caller import Caller
 from cms.core.enums import Channel
 from cms.core.idempotency import Idempotency, idempotent_create
 from cms.devices.tokens import hash_token
-from cms.hall.enums import CURRENT, HelpStatus, Priority, TicketStatus
+from cms.hall.enums import CURRENT, PICKUP, HelpStatus, PickupQueue, Priority, TicketStatus, queue_of
 from cms.hall.models import Counter, HelpRequest, StaffPost, Ticket
 from cms.identity import codes
 from cms.identity.sms import SmsError, backend
@@ -81,9 +81,11 @@ def counter_for_token(token: str) -> Counter | None:
     )
 
 
-def category_of(value: str) -> WindowCategory:
-    """A category by its slug (`police`) or its Chinese name (`公安服务`)."""
+def category_of(value: str) -> WindowCategory | PickupQueue:
+    """A category by its slug (`police`) or its Chinese name (`公安服务`), or the pickup queue (`pickup`)."""
     value = (value or "").strip()
+    if value in (PICKUP, PICKUP.slug):
+        return PICKUP
     try:
         return WindowCategory(value)
     except ValueError:
@@ -103,12 +105,14 @@ def category_of(value: str) -> WindowCategory:
 # --- tickets -----------------------------------------------------------------------------------------------
 
 
-def next_number(centre_id: int, category: WindowCategory, date: dt.date) -> str:
-    """The next queue number of a centre's category on a date, shared with booking check-ins (A001, …)."""
+def next_number(centre_id: int, category: WindowCategory | PickupQueue, date: dt.date) -> str:
+    """The next queue number of a centre's category on a date, shared with booking check-ins (A001, …);
+    the pickup queue's are Q001, …"""
     counter, _ = TicketCounter.objects.get_or_create(centre_id=centre_id, category=category.value, date=date)
     TicketCounter.objects.filter(pk=counter.pk).update(last=F("last") + 1)
     counter.refresh_from_db(fields=["last"])
-    return f"{TICKET_LETTERS[category]}{counter.last:03d}"
+    letter = PICKUP.letter if category == PICKUP else TICKET_LETTERS[category]
+    return f"{letter}{counter.last:03d}"
 
 
 def aged_priority(id_number: str, today: dt.date) -> bool:
@@ -139,10 +143,10 @@ def _priority(caller: Caller, declared: str, today: dt.date) -> str:
     return Priority.NONE
 
 
-def _open_until(centre: CentrePage, category: WindowCategory, now: dt.datetime) -> dt.datetime | None:
+def _open_until(centre: CentrePage, category: WindowCategory | PickupQueue, now: dt.datetime) -> dt.datetime | None:
     """When today's last period of the category ends at the centre, or None if it does not open today."""
     today = now.astimezone(TZ).date()
-    periods = centre_hours(centre, today, today).periods(today, category)
+    periods = centre_hours(centre, today, today).periods(today, PICKUP.hours if category == PICKUP else category)
     return at_local(today, periods[-1].end) if periods else None
 
 
@@ -153,9 +157,11 @@ def take_ticket(
     priority: str = "",
     now=None,
     idempotency: Idempotency | None = None,
+    receipt: str = "",
 ) -> Ticket:
     """A walk-in's ticket at a kiosk of the centre, while the category's hours have not ended today. A
-    repeat of a request (its `Idempotency-Key`) answers the ticket the first one took."""
+    repeat of a request (its `Idempotency-Key`) answers the ticket the first one took. A ticket for the
+    pickup queue names the ready application's `receipt` (with the caller's ID number: `ready_for_pickup`)."""
     now = now or clock.now()
     idempotency = idempotency or Idempotency(None, "")
     if (first := idempotency.find(Ticket.objects)) is not None:
@@ -172,6 +178,7 @@ def take_ticket(
     _check_open(centre, category, now)
     today = now.astimezone(TZ).date()
     ticket_priority = _priority(caller, priority, today)
+    application = ready_for_pickup(centre, receipt, caller, today) if category == PICKUP else None
 
     def make() -> Ticket:
         ticket = Ticket(
@@ -179,6 +186,7 @@ def take_ticket(
             category=category.value,
             date=today,
             number=next_number(centre.pk, category, today),
+            application=application,
             device=caller.device,
             priority=ticket_priority,
             issued_at=now,
@@ -191,7 +199,43 @@ def take_ticket(
     return idempotent_create(idempotency, Ticket.objects, make)[0]
 
 
-def _check_open(centre: CentrePage, category: WindowCategory, now: dt.datetime) -> None:
+def ready_for_pickup(centre: CentrePage, receipt: str, caller: Caller, today: dt.date):
+    """统一窗口出件: the application a pickup ticket is for — the caller's own (receipt and their ID number, as
+    any lookup: rate-limited, the same 404 for a wrong number), approved, to be picked up at this centre, and
+    not already queued for today."""
+    from cms.applications.enums import ApplicationStatus, DeliveryMethod
+    from cms.applications.services import find
+
+    if not (receipt or "").strip():
+        raise Refusal(
+            400,
+            "invalid",
+            "领取办件结果请输入受理回执号",
+            "to collect a result, give its receipt",
+            fields={"receipt": Text("请输入受理回执号", "enter the receipt")},
+        )
+    application = find(receipt, caller)
+    if application.delivery != DeliveryMethod.PICKUP or application.centre_id != centre.pk:
+        raise Refusal(409, "not_here", "该办件不在本中心领取", "this result is not to be picked up at this centre")
+    if application.status != ApplicationStatus.APPROVED:
+        raise Refusal(
+            409,
+            "not_ready",
+            "该办件尚未办结或已领取，不能取出件号",
+            "this result is not ready to collect (or was collected)",
+        )
+    held = Ticket.objects.filter(application=application, date=today, status__in=LIVE).first()
+    if held is not None:
+        raise Refusal(
+            409,
+            "ticket_held",
+            f"该办件今日已有出件号 {held.number}",
+            f"this result already has ticket {held.number} today",
+        )
+    return application
+
+
+def _check_open(centre: CentrePage, category: WindowCategory | PickupQueue, now: dt.datetime) -> None:
     """Tickets stop when the category's hours end, on every channel."""
     until = _open_until(centre, category, now)
     if until is None or now >= until:
@@ -208,7 +252,7 @@ LIVE = (TicketStatus.WAITING, *CURRENT)
 
 
 def take_web_ticket(
-    centre_code: str, category_value: str, phone: str, phone_code: str, caller: Caller, now=None
+    centre_code: str, category_value: str, phone: str, phone_code: str, caller: Caller, now=None, receipt: str = ""
 ) -> Ticket:
     """A walk-in's ticket for today from the website at a centre, while its category's hours have
     not ended. The phone is confirmed by a one-time code (cms/identity/codes.py) and texted when
@@ -227,6 +271,7 @@ def take_web_ticket(
     confirmed = codes.confirm(phone, phone_code, now)
     _check_open(centre, category, now)
     today = now.astimezone(TZ).date()
+    application = ready_for_pickup(centre, receipt, caller, today) if category == PICKUP else None
     with transaction.atomic():
         # The counter row of the day serialises concurrent takes of one queue; the check follows it.
         number = next_number(centre.pk, category, today)
@@ -245,6 +290,7 @@ def take_web_ticket(
             date=today,
             number=number,
             phone=confirmed,
+            application=application,
             issued_at=now,
             queue_at=now,
         )
@@ -352,10 +398,10 @@ def estimated_wait_minutes(ticket: Ticket, ahead: int, now: dt.datetime | None =
         return None
     windows = sum(
         1
-        for categories in Counter.objects.filter(centre_id=ticket.centre_id, revoked_at__isnull=True).values_list(
-            "categories", flat=True
+        for counter in Counter.objects.filter(centre_id=ticket.centre_id, revoked_at__isnull=True).only(
+            "categories", "pickup"
         )
-        if ticket.category in categories
+        if ticket.category in queues_of(counter)
     )
     return math.ceil(ahead * minutes / max(windows, 1))
 
@@ -374,7 +420,7 @@ def close_queues(now: dt.datetime | None = None) -> int:
         Ticket.objects.filter(status=TicketStatus.WAITING, date=today).values_list("centre_id", "category").distinct()
     )
     for centre_id, category in list(queues):
-        until = _open_until(CentrePage.objects.get(pk=centre_id), WindowCategory(category), now)
+        until = _open_until(CentrePage.objects.get(pk=centre_id), queue_of(category), now)
         if until is None or now >= until:
             marked += Ticket.objects.filter(
                 status=TicketStatus.WAITING, date=today, centre_id=centre_id, category=category
@@ -388,6 +434,12 @@ def close_queues(now: dt.datetime | None = None) -> int:
 def _clerk(counter: Counter, caller: Caller):
     """Who serves: the signed-in staff user, or the clerk signed in at the window for its device."""
     return caller.user if caller.user is not None else counter.clerk
+
+
+def queues_of(counter: Counter) -> list[str]:
+    """The queues a window calls: its categories, and the pickup queue at the centre's pickup window only."""
+    own = [category for category in counter.categories if category != PICKUP]
+    return [*own, PICKUP.value] if counter.pickup else own
 
 
 def current(counter: Counter) -> Ticket | None:
@@ -412,7 +464,7 @@ def call_next(counter: Counter, caller: Caller, now: dt.datetime | None = None) 
     held = current(counter)
     if held is not None:
         raise _busy(held)
-    queue = _queue_order(waiting(counter.centre_id, counter.categories, now.astimezone(TZ).date()))
+    queue = _queue_order(waiting(counter.centre_id, queues_of(counter), now.astimezone(TZ).date()))
     clerk = _clerk(counter, caller)
     while True:
         candidate = queue.values_list("pk", flat=True).first()
@@ -493,6 +545,14 @@ def transfer(counter: Counter, category_value: str, caller: Caller) -> Ticket:
     """Send the current ticket to another category's queue: it waits again, keeping its place by time."""
     ticket = _held(counter, caller)
     category = category_of(category_value)
+    if category == PICKUP:
+        raise Refusal(
+            400,
+            "invalid",
+            "出件号须凭受理回执号领取",
+            "a pickup ticket is taken with the result's receipt",
+            fields={"category": Text("不能转入统一出件", "not to the pickup queue")},
+        )
     if category.value == ticket.category:
         raise Refusal(
             400,
@@ -605,7 +665,10 @@ def hand_over(counter: Counter, receipt: str, caller: Caller) -> Ticket:
     clerk = _clerk(counter, caller)
     if clerk is None:
         raise Refusal(409, "no_clerk", "请先在窗口签到", "a clerk must sign in at this window first")
-    application = _application(receipt)
+    # the receipt the citizen shows, or the one their pickup ticket was taken with
+    application = (
+        _application(receipt) if (receipt or "").strip() or ticket.application_id is None else ticket.application
+    )
     if application.delivery != DeliveryMethod.PICKUP or application.centre_id != counter.centre_id:
         raise Refusal(
             409,
@@ -659,7 +722,7 @@ def hall_figures(days: int = RECENT_DAYS, now: dt.datetime | None = None) -> lis
         {
             "centre": centre,
             "category": category,
-            "category_en": WindowCategory(category).label_en,
+            "category_en": queue_of(category).label_en,
             "issued": g["issued"],
             "served": g["served"],
             "no_shows": g["no_shows"],
@@ -683,7 +746,8 @@ def display_state(centre: CentrePage, now: dt.datetime | None = None, calls: int
         .select_related("counter")
         .order_by("-called_at", "-pk")[:calls]
     )
-    counts = dict.fromkeys((c.value for c in WindowCategory), 0)
+    queues = [*WindowCategory, PICKUP]
+    counts = dict.fromkeys((c.value for c in queues), 0)
     for category in Ticket.objects.filter(centre=centre, date=today, status=TicketStatus.WAITING).values_list(
         "category", flat=True
     ):
@@ -703,7 +767,7 @@ def display_state(centre: CentrePage, now: dt.datetime | None = None, calls: int
         ],
         "waiting": [
             {"category": c.value, "category_en": c.label_en, "count": counts[c.value]}
-            for c in WindowCategory
+            for c in queues
             if counts[c.value]
         ],
     }

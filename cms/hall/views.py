@@ -200,12 +200,12 @@ def desk(request, counter_id: int):
             return redirect("hall:desk", counter_id=counter.pk)
         status = 409 if error else status
     today = clock.now().astimezone(TZ).date()
-    queue = services.waiting(counter.centre_id, counter.categories, today)
+    queue = services.waiting(counter.centre_id, services.queues_of(counter), today)
     guides = ServiceGuidePage.objects.live().filter(status="active").order_by("category", "code")
     context = {
         "counter": counter,
         "current": services.current(counter),
-        "waiting": {category: queue.filter(category=category).count() for category in counter.categories},
+        "waiting": {category: queue.filter(category=category).count() for category in services.queues_of(counter)},
         "served_today": counter.tickets.filter(date=today, status=TicketStatus.DONE).count(),
         "categories": list(WindowCategory),
         "error": error,
