@@ -58,6 +58,7 @@ INSTALLED_APPS = [
     "django.contrib.sessions",
     "django.contrib.messages",
     "django.contrib.staticfiles",
+    "django.contrib.sitemaps",  # sitemap.xml of guides and centres (cms/home/sitemaps.py)
 ]
 
 MIDDLEWARE = [
