@@ -6,6 +6,7 @@ import pytest
 from django.contrib.auth import get_user_model
 from django.urls import reverse
 from wagtail.models import Page
+from wagtail.users.models import UserProfile
 
 from cms.services.models import ServiceGuidePage
 
@@ -85,3 +86,61 @@ def test_the_python_search_api_finds_chinese_words_too():
     titles = [p.title for p in Page.objects.live().search("身份证")]
     assert ID_CARD in titles and TEMPORARY_ID_CARD in titles
     assert [p.title for p in Page.objects.autocomplete("GA-003")] == [PASSPORT]
+
+
+# --- the validator in the editor's language --------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("language", "shown", "not_shown"),
+    [
+        (
+            None,
+            ["电子证照库", "超过承诺时限"],
+            ["e-licence library", "committed limit"],
+        ),  # the admin's default: Chinese
+        ("en", ["e-licence library", "committed limit"], ["电子证照库", "超过承诺时限"]),
+    ],
+)
+def test_validator_messages_are_in_the_editors_language(client, language, shown, not_shown):
+    from tests.cms.test_workflow import edit_form
+
+    admin = get_user_model().objects.create_superuser("boss", "boss@example.org", "pw-Pinghu-2026")
+    if language:
+        profile = UserProfile.get_for_user(admin)
+        profile.preferred_language = language
+        profile.save()
+    client.force_login(admin)
+    page = ServiceGuidePage.objects.get(code="330482-GA-001")
+    data = edit_form(page)
+    data["materials-0-source"] = "applicant"  # a 免提交 material the applicant would have to bring
+    data["steps-3-days"] = "40"  # the steps then take longer than the committed limit
+    response = client.post(reverse("wagtailadmin_pages:edit", args=(page.pk,)), data | {"action-publish": "1"})
+    assert response.status_code == 200
+    form = response.context["form"]
+    messages = " ".join(
+        [*form.formsets["materials"].forms[0].errors["source"], *form.formsets["steps"].non_form_errors()]
+    )
+    for text in shown:
+        assert text in messages
+    for text in not_shown:
+        assert text not in messages
+
+
+@pytest.mark.parametrize(
+    ("language", "shown", "not_shown"),
+    [(None, "处文字尚无英文", "texts still have no"), ("en", "texts still have no English", "尚无英文")],
+)
+def test_translation_reminder_is_in_the_editors_language(client, language, shown, not_shown):
+    admin = get_user_model().objects.create_superuser("boss", "boss@example.org", "pw-Pinghu-2026")
+    if language:
+        profile = UserProfile.get_for_user(admin)
+        profile.preferred_language = language
+        profile.save()
+    client.force_login(admin)
+    page = ServiceGuidePage.objects.get(code="330482-GA-001")
+    step = page.steps.all()[2]
+    step.actor_en = ""
+    step.save()
+    html = client.get(reverse("wagtailadmin_pages:edit", args=(page.pk,))).content.decode()
+    assert shown in html and not_shown not in html
