@@ -58,6 +58,7 @@ INSTALLED_APPS = [
     "django.contrib.sessions",
     "django.contrib.messages",
     "django.contrib.staticfiles",
+    "django.contrib.sitemaps",  # sitemap.xml of guides and centres (cms/home/sitemaps.py)
 ]
 
 MIDDLEWARE = [
@@ -208,7 +209,8 @@ WAGTAIL_SITE_NAME = "最多跑一次 · 平湖市政务服务"
 SITE_URL = os.environ.get("SITE_URL", "").rstrip("/")
 WAGTAILADMIN_BASE_URL = SITE_URL or f"http://127.0.0.1:{os.environ.get('PORT', '8000')}"
 WAGTAIL_I18N_ENABLED = False
-WAGTAILSEARCH_BACKENDS = {"default": {"BACKEND": "wagtail.search.backends.database"}}
+# The database backend, plus guides found by code and by our Chinese search in page searches (cms/search/backend.py)
+WAGTAILSEARCH_BACKENDS = {"default": {"BACKEND": "cms.search.backend"}}
 # Our Chinese search (guides/search, cms/search): each app server keeps its own Whoosh index here.
 SEARCH_INDEX_DIR = Path(os.environ.get("SEARCH_INDEX_DIR", DATA_DIR / "search-index"))
 SEARCH_INDEX_LOCK_TIMEOUT = 5.0  # seconds a writer waits for the index before queueing its change
