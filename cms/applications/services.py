@@ -315,16 +315,28 @@ def not_needed_in_case(form: ApplicationForm, data) -> set[str]:
     return {s.field for s in form.asked if s.required and s.not_needed_when and s.field in said}
 
 
+def missing_materials(form: ApplicationForm, data, provided: set[str]) -> dict[str, Text]:
+    """The required materials neither provided (`provided`: their fields) nor not needed in the guide's case."""
+    not_needed = not_needed_in_case(form, data)
+    return {
+        s.field: Text("此项为必交材料，请上传", "this material is required")
+        for s in form.asked
+        if s.required and s.field not in provided and s.field not in not_needed
+    }
+
+
 def submit(
     guide_code: str,
     data,
     files: dict[str, list],
     caller: Caller,
     idempotency: Idempotency | None = None,
+    kept: dict[str, uploads.CheckedFile] | None = None,
 ) -> tuple[Application, bool]:
     """Check everything, store the files, then create the application in one transaction: (application,
     whether it replays an earlier request with the same key), or a Refusal. Counted per caller and per
-    identifier (`refuse_spent_caller` lets an entry point refuse a spent caller before reading the files)."""
+    identifier (`refuse_spent_caller` lets an entry point refuse a spent caller before reading the files).
+    `kept`: files checked earlier (the website's form keeps them while the applicant corrects other fields)."""
     idempotency = idempotency or Idempotency(None, "")
     if (first := idempotency.find(Application.objects)) is not None:
         return first, True
@@ -332,11 +344,9 @@ def submit(
     form = form_for(online_guide(guide_code))
     applicant, delivery = validate_applicant(form, data)
     limits.check("application", caller, id_number=applicant.identifier, by_caller=False)
-    checked = uploads.check_batch(files, form.fields)
+    checked = {f: c for f, c in (kept or {}).items() if f in form.fields} | uploads.check_batch(files, form.fields)
     not_needed = not_needed_in_case(form, data)
-    missing = {s.field: Text("此项为必交材料，请上传", "this material is required") for s in form.asked if s.required}
-    missing = {f: m for f, m in missing.items() if f not in checked and f not in not_needed}
-    if missing:
+    if missing := missing_materials(form, data, set(checked)):
         raise Refusal(400, "material_missing", "缺少必交材料", "a required material is missing", missing)
     deferred = [s for s in form.asked if s.deferrable and s.field not in checked]
     stored = {field: uploads.store(c) for field, c in checked.items()}
