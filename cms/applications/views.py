@@ -148,15 +148,8 @@ def _form_page(request, form, draft: drafts.Draft, errors: dict[str, str], statu
         "values": values,
         "errors": errors,
         "summary": [(_anchor(field), message) for field, message in errors.items()],
-        "rows": [
-            {
-                "slot": slot,
-                "kept": draft.files.get(slot.field),
-                "error": errors.get(slot.field, ""),
-                "not_needed": bool(values.get(slot.not_needed_field)),
-            }
-            for slot in form.materials
-        ],
+        "rows": services.material_rows(form, values, errors, draft.files),
+        "keep_id": True,  # typed in this session, kept sealed (drafts.py)
         "kinds": ApplicantKind,
         "methods": DeliveryMethod,
     }
@@ -237,7 +230,7 @@ def _submit(request, form, draft: drafts.Draft) -> tuple[Application | None, str
     key = data.get("form_key", "")
     try:
         idempotency = Idempotency.of(caller, key if 8 <= len(key) <= 100 else None, payload)
-        application, _ = services.submit(form.guide.code, data, {}, caller, idempotency, draft.loaded_files())
+        application, _ = services.submit(form.guide.code, data, {}, caller, idempotency, kept=draft.loaded_files())
         return application, "", {}
     except Refusal as refusal:
         if refusal.status == 429:

@@ -2,13 +2,14 @@
 
 import datetime as dt
 
+from django.http import HttpResponse
 from ninja import Field, Router, Schema, Status
 from ninja.security import HttpBearer
 
-from cms.core.caller import ID_HEADER, Caller
+from cms.core.caller import ID_HEADER, ID_SOURCE_HEADER, Caller
 from cms.core.enums import Channel
 from cms.core.errors import ErrorBody
-from cms.core.idempotency import HEADER, Idempotency
+from cms.core.idempotency import HEADER, REPLAYED_HEADER, Idempotency
 from cms.devices.auth import DeviceTokenAuth, api_caller
 from cms.hall import services
 from cms.hall.enums import TicketStatus
@@ -273,3 +274,37 @@ def hand_over(request, payload: ReceiptIn):
     the citizen of the current ticket; it becomes delivered, recorded as the signed-in clerk's."""
     counter, caller = _counter_caller(request)
     return ticket_body(services.hand_over(counter, payload.receipt, caller))
+
+
+@counters_router.post(
+    "/me/applications", auth=CounterTokenAuth(), response={201: CalledOut, 422: ErrorBody, 429: ErrorBody, **ERRORS}
+)
+def accept_application(request, response: HttpResponse):
+    """前台综合受理 (multipart/form-data): the window accepts a new application for the citizen of its current
+    ticket, for a guide of any category — the fields of `POST /api/v1/applications` (`guide`, `applicant_kind`,
+    `name`, `id_number` or `uscc` and `contact_name`, `phone`, `email`, `delivery`, `centre` or `address`, one
+    file `material_<n>` per material of `GET /api/v1/applications/forms/{code}`, from the window's scanner).
+    The ID card: read by the window's reader (`X-Id-Number` with `X-Id-Number-Source: card`), or checked by the
+    clerk (`card_checked=1`; for a company, the agent's number in `card_id_number`). Answers 201 with the
+    ticket and its new application (`application.receipt`); the application goes to the department's back
+    office as an online one, recorded as received at this window by its signed-in clerk. 409 `no_ticket`
+    without a current ticket, `no_clerk` without a clerk signed in; 400 naming the field otherwise. An
+    `Idempotency-Key` makes a retry answer the same application (`Idempotent-Replayed: true`)."""
+    from cms.applications.api import _fingerprint_payload, _multipart
+
+    counter, caller = _counter_caller(request)
+    data, files = _multipart(request)
+    read = request.headers.get(ID_HEADER, "") if request.headers.get(ID_SOURCE_HEADER, "").lower() == "card" else ""
+    ticket, replayed = services.accept_application(
+        counter,
+        data.get("guide", ""),
+        data,
+        files,
+        caller,
+        services.checked_card(data, read),
+        request.headers.get(HEADER),
+        _fingerprint_payload(data, files),
+    )
+    if replayed:
+        response[REPLAYED_HEADER] = "true"
+    return Status(201, ticket_body(ticket))

@@ -11,6 +11,7 @@ Every operation takes the `Caller`: a kiosk (its token, bound to a centre), a wi
 """
 
 import datetime as dt
+import functools
 import logging
 import math
 
@@ -429,7 +430,12 @@ def call_next(counter: Counter, caller: Caller, now: dt.datetime | None = None) 
         except IntegrityError:  # the same window called twice at once: the other call holds a ticket
             raise _busy(current(counter)) from None
         if taken:
-            notify_near(counter.centre_id, counter.categories, now.astimezone(TZ).date(), now)
+            # Texted once the call has committed, never inside it: a slow SMS provider must not hold the locks
+            # of a call (outside a transaction this runs at once; a failure is logged, never the call's).
+            near = functools.partial(
+                notify_near, counter.centre_id, list(counter.categories), now.astimezone(TZ).date(), now
+            )
+            transaction.on_commit(near, robust=True)
             return Ticket.objects.select_related("booking", "booking__slot").get(pk=candidate)
         # another window took it between our read and our update: try the next one
 
@@ -534,6 +540,56 @@ def link_application(counter: Counter, receipt: str, caller: Caller) -> Ticket:
     ticket.application = _application(receipt)
     ticket.save(update_fields=["application"])
     return ticket
+
+
+def window_caller(counter: Counter, caller: Caller, card_id_number: str) -> Caller:
+    """The caller of an application accepted at `counter`: the clerk serving there (Channel.STAFF, "窗口"),
+    presenting the ID number on the card they checked, which proves it. Its idempotency keys are the window's
+    own (its desk page and its device share them)."""
+    clerk = _clerk(counter, caller)
+    if clerk is None:
+        raise Refusal(409, "no_clerk", "请先在窗口签到", "a clerk must sign in at this window first")
+    card = (card_id_number or "").strip()
+    return Caller(Channel.STAFF, caller.address, None, clerk, card, bool(card), f"window:{counter.pk}")
+
+
+def checked_card(data, read_from_card: str = "") -> str:
+    """The ID number on the card checked at the window: as the window's card reader read it, or, when the clerk
+    ticked `card_checked`, the agent's `card_id_number` (a company's application) or the applicant's own."""
+    if read_from_card.strip():
+        return read_from_card.strip()
+    if str(data.get("card_checked", "")).strip().lower() in ("1", "true", "on", "yes"):
+        return str(data.get("card_id_number") or data.get("id_number") or "").strip()
+    return ""
+
+
+def accept_application(
+    counter: Counter,
+    guide_code: str,
+    data,
+    files: dict[str, list],
+    caller: Caller,
+    card_id_number: str = "",
+    idempotency_key: str | None = None,
+    fingerprint: dict | None = None,
+) -> tuple[Ticket, bool]:
+    """前台综合受理: the window accepts a new application for the citizen of its current ticket, for a guide of
+    any category: the guide's own form (cms/applications `form_for`, as online), the scanner's files, the
+    applicant proven by the ID card the clerk checked (`card_id_number`, "" when no card was checked: refused).
+    It goes to the department's back office through the same `submit` as an online one (status, history,
+    notices), recorded as received at this window by its clerk, and the ticket is linked to it.
+    (ticket, whether the request replayed an earlier one with the same key)."""
+    from cms.applications.services import submit
+
+    ticket = _held(counter, caller)
+    applicant_caller = window_caller(counter, caller, card_id_number)
+    idempotency = Idempotency.of(applicant_caller, idempotency_key, {"guide": guide_code, **(fingerprint or {})})
+    note = f"{counter.number} 号窗口受理，已核验身份证 / received at window {counter.number}, ID card checked"
+    application, replayed = submit(guide_code, data, files, applicant_caller, idempotency, note=note)
+    # The ticket held when acceptance began is the one served, whatever its state by now: never lose the link.
+    Ticket.objects.filter(pk=ticket.pk).update(application=application)
+    ticket.refresh_from_db()
+    return ticket, replayed
 
 
 def hand_over(counter: Counter, receipt: str, caller: Caller) -> Ticket:
