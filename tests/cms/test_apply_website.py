@@ -148,3 +148,32 @@ def test_abandoned_drafts_are_purged(client, settings):
     assert drafts.purge() == 1
     assert len(_kept_files()) == 1 and not first.exists()
     assert drafts.purge() == 0
+
+
+# ---- ways back in ---------------------------------------------------------------------------------
+
+
+def _header(html: str) -> str:
+    return html.split('<header class="site-header">', 1)[1].split("</header>", 1)[0]
+
+
+@pytest.mark.parametrize("path", ["/", "/centres/", "/search/", f"/apply/{GUIDE}/", "/booking/manage/"])
+def test_every_page_s_header_leads_back_to_my_bookings_and_applications(client, path):
+    header = _header(client.get(path).content.decode())
+    assert '<a href="/booking/manage/">我的预约</a>' in header
+    assert '<a href="/apply/status/">我的办件</a>' in header
+    english = _header(client.get(f"/en{path}").content.decode())
+    assert '<a href="/en/booking/manage/">My bookings</a>' in english
+    assert '<a href="/en/apply/status/">My applications</a>' in english
+
+
+def test_signed_in_the_header_leads_to_the_lists(client):
+    from cms.identity import session as identity_session
+
+    identity = identity_session.Identity("person", "张三", ID_NUMBER, "13912345678", 3, "sub-1")
+    stored = client.session
+    stored[identity_session.SESSION_KEY] = identity_session._sealed(identity)
+    stored.save()
+    header = _header(client.get("/").content.decode())
+    assert '<a href="/my/bookings/">我的预约</a>' in header and '<a href="/my/applications/">我的办件</a>' in header
+    assert client.get("/my/applications/").status_code == 200

@@ -227,9 +227,16 @@ def booking_to_rebook(client, language):
 def booking_cancelled_with_its_message(client, language):
     booked = _book(client, language)[1]
     detail = booked["Location"].replace("/done/", "/manage/")
-    cancelled = client.post(detail + "cancel/")
+    cancelled = client.post(detail + "cancel/", {"confirm": "1"})
     assert cancelled.status_code == 302
     return client.get(cancelled["Location"])
+
+
+def booking_cancel_asks_once_more(client, language):
+    booked = _book(client, language)[1]
+    asked = client.post(booked["Location"].replace("/done/", "/manage/") + "cancel/")
+    assert asked.status_code == 200 and 'name="confirm"' in asked.content.decode()
+    return asked
 
 
 def booking_find(client, language):
@@ -362,6 +369,7 @@ PAGES = [
     booking_detail_with_times_to_move_to,
     booking_to_rebook,
     booking_cancelled_with_its_message,
+    booking_cancel_asks_once_more,
     booking_find,
     booking_not_found,
     booking_find_too_often,

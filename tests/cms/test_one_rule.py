@@ -123,7 +123,8 @@ class Web:
         found = self.look_up(code, id_no)
         if found.status != 302:
             return found
-        return Answer.of(self.client.post(f"/booking/manage/{code}/cancel/", REMOTE_ADDR=self.address))
+        form = {"confirm": "1"}  # the second step: the first asks once more
+        return Answer.of(self.client.post(f"/booking/manage/{code}/cancel/", form, REMOTE_ADDR=self.address))
 
     def reschedule(self, code: str, id_no: str, slot) -> Answer:
         found = self.look_up(code, id_no)
