@@ -112,6 +112,21 @@ class ApplicationForm:
         return {m.field for m in self.asked}
 
 
+def material_rows(form: ApplicationForm, values, errors: dict[str, str], kept: dict | None = None) -> list[dict]:
+    """What the form's template shows for each material: the slot, the file kept for it (the website keeps
+    accepted files while the rest is corrected), its error, and whether the applicant said it is not needed."""
+    kept = kept or {}
+    return [
+        {
+            "slot": slot,
+            "kept": kept.get(slot.field),
+            "error": errors.get(slot.field, ""),
+            "not_needed": bool(values.get(slot.not_needed_field)),
+        }
+        for slot in form.materials
+    ]
+
+
 def online_guide(code: str) -> ServiceGuidePage:
     guide = (
         ServiceGuidePage.objects.live().filter(code=(code or "").strip().upper()).select_related("department").first()
@@ -371,6 +386,16 @@ def not_needed_in_case(form: ApplicationForm, data) -> set[str]:
     return {s.field for s in form.asked if s.required and s.not_needed_when and s.field in said}
 
 
+def missing_materials(form: ApplicationForm, data, provided: set[str]) -> dict[str, Text]:
+    """The required materials neither provided (`provided`: their fields) nor not needed in the guide's case."""
+    not_needed = not_needed_in_case(form, data)
+    return {
+        s.field: Text("此项为必交材料，请上传", "this material is required")
+        for s in form.asked
+        if s.required and s.field not in provided and s.field not in not_needed
+    }
+
+
 def _form_counted(guide_code: str, caller: Caller) -> ApplicationForm:
     """The guide's form for this caller, the attempt counted against the caller: a window accepts any active
     guide and is not counted as one caller (it serves everyone); anyone else, online guides, every attempt."""
@@ -387,6 +412,7 @@ def submit(
     caller: Caller,
     idempotency: Idempotency | None = None,
     note: str = "",
+    kept: dict[str, uploads.CheckedFile] | None = None,
 ) -> tuple[Application, bool]:
     """Check everything, store the files, then create the application in one transaction: (application,
     whether it replays an earlier request with the same key), or a Refusal. Counted per caller and per
@@ -395,7 +421,8 @@ def submit(
     At a hall window (`at_window`: the clerk, for the citizen in front of them) any active guide is accepted,
     offered online or not; the clerk checks the ID card (`check_card`); the window's own calls are not
     counted as one caller's (a window serves everyone), the identifier's are. `note` goes on the first entry
-    of the history (which window received it)."""
+    of the history (which window received it). `kept`: files checked earlier (the website's form keeps them
+    while the applicant corrects other fields)."""
     idempotency = idempotency or Idempotency(None, "")
     if (first := idempotency.find(Application.objects)) is not None:
         return first, True
@@ -403,11 +430,9 @@ def submit(
     applicant, delivery = validate_applicant(form, data)
     check_card(caller, applicant)
     limits.check("application", caller, id_number=applicant.identifier, by_caller=False)
-    checked = uploads.check_batch(files, form.fields)
+    checked = {f: c for f, c in (kept or {}).items() if f in form.fields} | uploads.check_batch(files, form.fields)
     not_needed = not_needed_in_case(form, data)
-    missing = {s.field: Text("此项为必交材料，请上传", "this material is required") for s in form.asked if s.required}
-    missing = {f: m for f, m in missing.items() if f not in checked and f not in not_needed}
-    if missing:
+    if missing := missing_materials(form, data, set(checked)):
         raise Refusal(400, "material_missing", "缺少必交材料", "a required material is missing", missing)
     deferred = [s for s in form.asked if s.deferrable and s.field not in checked]
     stored = {field: uploads.store(c) for field, c in checked.items()}

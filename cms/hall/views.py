@@ -130,6 +130,7 @@ class _Apply:
             "kinds": ApplicantKind,
             "methods": DeliveryMethod,
             "keep_id": True,
+            "rows": applications.material_rows(self.form, self.values, self.errors) if self.form else [],
         }
 
 

@@ -145,6 +145,9 @@ APPLICATION_UPLOAD_MAX_FILES = 20
 APPLICATION_IMAGE_MAX_PIXELS = 16_000_000
 APPLICATION_IMAGE_TOTAL_PIXELS = 64_000_000
 APPLICATION_SUPPLEMENT_DAYS = 5  # working days to supply a 容缺 material
+# A website form's kept files (cms/applications/drafts.py) not touched for this long are removed: the session
+# that kept them has ended (it ends with the browser) or been left.
+APPLICATION_DRAFT_HOURS = 24
 
 # API abuse limits (cms/core/limits.py, docs/security.md): (requests, seconds) per scope and identity.
 # Kiosks count per device (many citizens share one), other callers per IP address, and every request
