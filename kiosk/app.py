@@ -19,6 +19,7 @@ from kiosk.services.speech import EspeakSpeaker
 from kiosk.services.sync import Changed
 from kiosk.settings import Settings
 from kiosk.theme import Theme
+from kiosk.viewmodels.changes import CANCELLED, MOVED, SUPPLIED, awaiting_supplement
 from kiosk.viewmodels.spoken import spoken_text
 
 log = logging.getLogger(__name__)
@@ -35,11 +36,16 @@ SCREENS = {
     "apply_done": ("apply", "ApplyDoneScreen", "apply"),
     "status": ("status", "StatusScreen", "status"),
     "checkin": ("checkin", "CheckInScreen", "checkin"),
+    "cancel": ("changes", "CancelScreen", "cancel"),
+    "reschedule": ("changes", "RescheduleScreen", "reschedule"),
+    "supplement": ("changes", "SupplementScreen", "supplement"),
     "ticket": ("hall", "TicketScreen", "ticket"),
     "help": ("hall", "HelpScreen", "help"),
 }
 START_SERVICES_AFTER = 0.3  # seconds after start-up: first draw home and let it take touches
 BUILD_SCREENS_AFTER = 1.0
+# The screens with a "Read ID card" button → their view-model, which takes a keyboard-type reader's card too.
+CARD_FORMS = {"booking_form": "booking", "status": "status"}
 # Back from a confirmation must not lead into the filled-in form: it goes home.
 DONE_SCREENS = {"booking_done", "apply_done"}
 
@@ -92,6 +98,7 @@ class KioskApp(App):
         from kiosk.shell import Shell
         from kiosk.viewmodels.apply import ApplyViewModel
         from kiosk.viewmodels.booking import BookingViewModel
+        from kiosk.viewmodels.changes import CancelViewModel, RescheduleViewModel, SupplementViewModel
         from kiosk.viewmodels.checkin import CheckInViewModel
         from kiosk.viewmodels.guide import GuideViewModel
         from kiosk.viewmodels.hall import HelpViewModel, TicketViewModel
@@ -108,6 +115,9 @@ class KioskApp(App):
             "apply": ApplyViewModel(s),
             "status": StatusViewModel(s),
             "checkin": CheckInViewModel(s),
+            "cancel": CancelViewModel(s),
+            "reschedule": RescheduleViewModel(s),
+            "supplement": SupplementViewModel(s),
             "ticket": TicketViewModel(s),
             "help": HelpViewModel(s),
         }
@@ -124,7 +134,7 @@ class KioskApp(App):
             self.settings.idle_countdown,
             on_reset=self.reset_session,
             at_rest=self.at_rest,
-            working=lambda: self.vms["apply"].scanning >= 0,
+            working=lambda: self.vms["apply"].scanning >= 0 or self.vms["supplement"].scanning >= 0,
         )
         self.idle.bind(counting=self.setter("idle_counting"), remaining=self.setter("idle_remaining"))
         return root
@@ -235,7 +245,8 @@ class KioskApp(App):
         return self.manager.current_screen.active_field
 
     def _watch_keyboard_reader(self, reader: KeyboardReader) -> None:
-        """A keyboard-type card reader types the number and Enter: on that Enter the booking form takes the card."""
+        """A keyboard-type card reader types the number and Enter: on that Enter a form with the card button takes
+        the card."""
 
         def textinput(window, text):
             reader.key(text, time.monotonic())
@@ -243,8 +254,9 @@ class KioskApp(App):
 
         def key_down(window, key, scancode, codepoint, modifiers):
             if key in (13, 271) and reader.key("\r", time.monotonic()):
-                if self.manager.current == "booking_form":
-                    self.vms["booking"].read_card()
+                vm = CARD_FORMS.get(self.manager.current)
+                if vm:
+                    self.vms[vm].read_card()
                 return True
             return False
 
@@ -338,6 +350,47 @@ class KioskApp(App):
             self.show("apply_done")
 
         self.vms["apply"].submit(done=queued)
+
+    # --- changes to what was found on the status screen ------------------------------------------------
+
+    def manage_booking(self) -> None:
+        """From check-in: find the booking (its code carried over) to change or cancel it."""
+        self.vms["status"].code = self.vms["checkin"].code
+        self.show("status")
+
+    def start_cancel(self) -> None:
+        status = self.vms["status"]
+        self.vms["cancel"].open(status.result, status.found_with, status.found_by_card)
+        self.show("cancel")
+
+    def confirm_cancel(self) -> None:
+        self.vms["cancel"].cancel(done=lambda booking: self._changed("booking", booking, CANCELLED))
+
+    def start_reschedule(self) -> None:
+        status = self.vms["status"]
+        self.vms["reschedule"].open(status.result, status.found_with, status.found_by_card)
+        self.show("reschedule")
+
+    def confirm_reschedule(self) -> None:
+        self.vms["reschedule"].reschedule(done=lambda booking: self._changed("booking", booking, MOVED))
+
+    def start_supplement(self) -> None:
+        status = self.vms["status"]
+        application = awaiting_supplement(status.kind, status.result, status.remote)
+        self.vms["supplement"].open(application, status.found_with, status.found_by_card)
+        self.show("supplement")
+        self.screen_named("supplement").ids.scroll.scroll_y = 1
+
+    def send_supplement(self) -> None:
+        self.vms["supplement"].send(done=lambda application: self._changed("application", application, SUPPLIED))
+
+    def _changed(self, kind: str, result: dict, notice: str) -> None:
+        """Done: the status screen shows the booking or application as it is now; back from there goes home."""
+        self.vms["status"].changed(kind, result, notice)
+        for name in ("cancel", "reschedule", "supplement"):
+            self.vms[name].wipe()
+        self.history = ["home"]
+        self._go("status")
 
     def open_ticket(self, category: str = "") -> None:
         """A walk-in's queue number: by the guide's window category if given, else the citizen picks one."""

@@ -13,11 +13,19 @@ from kiosk.viewmodels.booking import to_bring
 from kiosk.widgets import KButton
 
 
-class BookingScreen(KioskScreen):
-    """Centre, day, time."""
+class SlotGrid:
+    """Centre, day, time, as buttons in the screen's `centres`, `days` and `slots` boxes (a mixin: the booking
+    screen's, and the reschedule screen's, whose `pick_slot` moves a booking instead)."""
+
+    mark_chosen = False  # the chosen time stays marked (it is confirmed on the same screen)
+
+    def pick_slot(self, slot: dict) -> None:
+        self.app.choose_slot(slot)
 
     def on_kv_post(self, base_widget):
         self.vm.bind(centres=self._centres, centre=self._centres, days=self._days, day=self._days, slots=self._slots)
+        if self.mark_chosen:
+            self.vm.bind(slot=self._slots)
         tr.bind(lang=self._relabel)
         self._relabel()  # built on first use, after the view-model was started: show what it holds
 
@@ -64,10 +72,15 @@ class BookingScreen(KioskScreen):
             box.add_widget(
                 KButton(
                     text=f"{slot_label(slot)}\n" + tr._("{remaining} places left").format(remaining=slot["remaining"]),
-                    role="secondary",
-                    on_release=lambda b, s=slot: self.app.choose_slot(s),
+                    role="choice" if self.mark_chosen else "secondary",
+                    selected=self.mark_chosen and slot["id"] == self.vm.slot.get("id"),
+                    on_release=lambda b, s=slot: self.pick_slot(s),
                 )
             )
+
+
+class BookingScreen(SlotGrid, KioskScreen):
+    """Centre, day, time."""
 
 
 class BookingFormScreen(KioskScreen):

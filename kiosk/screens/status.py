@@ -9,6 +9,7 @@ from kivy.utils import escape_markup
 from kiosk.i18n import N_, tr
 from kiosk.screens.base import KioskScreen
 from kiosk.screens.labels import day_label, labelled, slot_label
+from kiosk.viewmodels.changes import CHANGEABLE
 
 BOOKING_STATUS = {
     "booked": N_("Booked"),
@@ -41,9 +42,28 @@ def _status(status: str) -> str:
     return tr._(APPLICATION_STATUS[status]) if status in APPLICATION_STATUS else status
 
 
+def booking_details(b: dict) -> str:
+    """A booking as the status and cancel screens show it (markup): code, status, service, time and place."""
+    status = tr._(BOOKING_STATUS.get(b.get("status", ""), b.get("status", "")))
+    lines = [
+        f"[b]{_e(tr._('Booking'))} {_e(b['code'])}[/b] · {_e(status)}",
+        _e(tr.pick(b["guide"]["name"], b["guide"].get("name_en", ""))),
+        f"{_e(day_label(b['slot']['start'], tr.lang, year=True))} {_e(slot_label(b['slot']))}",
+        _e(tr.pick(b["centre"]["name"], b["centre"].get("name_en", ""))),
+        _e(tr.pick(b["centre"].get("address", ""), b["centre"].get("address_en", ""))),
+    ]
+    if b.get("ticket"):
+        lines.append(f"[b]{_e(labelled(tr._('Queue number'), b['ticket'], tr.lang))}[/b]")
+    return "\n".join(lines)
+
+
 class StatusScreen(KioskScreen):
     def on_pre_enter(self, *args) -> None:
-        self.activate(self.ids.code)
+        # Back from a change, or after one: the result is shown, nothing to type.
+        self.activate(None if self.vm.kind else self.ids.code)
+
+    def changeable(self, kind: str, result: dict) -> bool:
+        return kind == "booking" and result.get("status") in CHANGEABLE
 
     def pad_enter(self) -> None:
         if self.active_field is self.ids.id_number:
@@ -61,17 +81,7 @@ class StatusScreen(KioskScreen):
         return ""
 
     def _booking(self, b: dict) -> str:
-        status = tr._(BOOKING_STATUS.get(b.get("status", ""), b.get("status", "")))
-        lines = [
-            f"[b]{_e(tr._('Booking'))} {_e(b['code'])}[/b] · {_e(status)}",
-            _e(tr.pick(b["guide"]["name"], b["guide"].get("name_en", ""))),
-            f"{_e(day_label(b['slot']['start'], tr.lang, year=True))} {_e(slot_label(b['slot']))}",
-            _e(tr.pick(b["centre"]["name"], b["centre"].get("name_en", ""))),
-            _e(tr.pick(b["centre"].get("address", ""), b["centre"].get("address_en", ""))),
-        ]
-        if b.get("ticket"):
-            lines.append(f"[b]{_e(labelled(tr._('Queue number'), b['ticket'], tr.lang))}[/b]")
-        return "\n".join(lines)
+        return booking_details(b)
 
     def _application(self, a: dict) -> str:
         lines = [f"[b]{_e(tr._('Application'))} {_e(a.get('receipt', ''))}[/b] · {_e(_status(a.get('status', '')))}"]

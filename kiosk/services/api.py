@@ -198,21 +198,61 @@ class ApiClient:
         # The ID number goes in a header, never in the URL (DESIGN.md §5).
         return self.get(f"/bookings/{code}", headers={ID_HEADER: id_number})
 
+    def cancel_booking(self, code: str, id_number: str, from_card: bool = False) -> dict:
+        # No retry: a repeat after a lost answer would be refused as already cancelled.
+        return self.request("DELETE", f"/bookings/{code}", headers=_id_headers(id_number, from_card), retries=0).body
+
+    def reschedule_booking(
+        self, code: str, id_number: str, slot: int, idempotency_key: str, from_card: bool = False
+    ) -> dict:
+        # No retry: a repeat after a lost answer would be refused as the booking's own slot.
+        return self.request(
+            "POST",
+            f"/bookings/{code}/reschedule",
+            json_body={"slot": slot},
+            headers=_id_headers(id_number, from_card),
+            idempotency_key=idempotency_key,
+            retries=0,
+        ).body
+
     def check_in(self, code: str, idempotency_key: str) -> dict:
         return self.request("POST", f"/bookings/{code}/check-in", json_body={}, idempotency_key=idempotency_key).body
 
-    def submit_application(self, fields: dict, files: list, idempotency_key: str, retries: int = 0) -> Response:
+    def submit_application(
+        self, fields: dict, files: list, idempotency_key: str, retries: int = 0, from_card: bool = False
+    ) -> Response:
         """POST /applications as multipart: `fields` as form fields, `files` as (field, (name, path, type)).
         Without files (a lost card said instead of scanned, 容缺 ones left out) the fields go as multipart
-        parts of their own: given no files, requests would send them url-encoded, which the service refuses."""
+        parts of their own: given no files, requests would send them url-encoded, which the service refuses.
+        `from_card`: the ID number was read from the card (`X-Id-Number-Source: card`)."""
         if not files:
             fields, files = None, [(name, (None, str(value))) for name, value in fields.items()]
+        headers = {SOURCE_HEADER: "card"} if from_card else None
         return self.request(
-            "POST", "/applications", data=fields, files=files, idempotency_key=idempotency_key, retries=retries
+            "POST",
+            "/applications",
+            data=fields,
+            files=files,
+            headers=headers,
+            idempotency_key=idempotency_key,
+            retries=retries,
         )
 
     def application(self, receipt: str, id_number: str) -> dict:
         return self.get(f"/applications/{receipt}", headers={ID_HEADER: id_number})
+
+    def supplement(
+        self, receipt: str, id_number: str, files: list, idempotency_key: str, from_card: bool = False
+    ) -> dict:
+        """补交: POST /applications/{receipt}/supplement, `files` as (field, (name, path, type)) rows."""
+        return self.request(
+            "POST",
+            f"/applications/{receipt}/supplement",
+            files=files,
+            headers=_id_headers(id_number, from_card),
+            idempotency_key=idempotency_key,
+            retries=0,
+        ).body
 
     # --- the service hall (docs/hall.md) -----------------------------------------------------------------
 
@@ -227,6 +267,11 @@ class ApiClient:
 
     def help_request(self, request_id: int) -> dict:
         return self.get(f"/help-requests/{request_id}", retries=0)
+
+
+def _id_headers(id_number: str, from_card: bool) -> dict:
+    """The ID number in its header (never in the URL, DESIGN.md §5), and whether it was read from the card."""
+    return {ID_HEADER: id_number, **({SOURCE_HEADER: "card"} if from_card else {})}
 
 
 def _open_files(files: list | None):

@@ -16,6 +16,9 @@ HEADINGS = {
     "status": N_("Application status"),
     "checkin": N_("Check in"),
     "apply_done": N_("Your application is received"),
+    "cancel": N_("Cancel this booking?"),
+    "reschedule": N_("Change the time"),
+    "supplement": N_("Supply the missing documents"),
 }
 
 

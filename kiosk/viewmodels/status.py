@@ -1,20 +1,23 @@
 """Status lookup: a booking code, a server receipt or this kiosk's local receipt, with the ID number.
 
 A local receipt is answered from the outbox (waiting / sent, with the server's receipt / refused); once
-sent, the server's status is fetched too when the link allows.
+sent, the server's status is fetched too when the link allows. The ID number may be typed or read from the
+card (then, with a code typed, the look-up goes at once). What was found may be changed from here
+(kiosk/viewmodels/changes.py): a live booking cancelled or moved, a 容缺 application's material supplied.
 """
 
-from kivy.properties import DictProperty, StringProperty
+from kivy.properties import BooleanProperty, DictProperty, StringProperty
 
 from kiosk.i18n import N_
 from kiosk.services.api import ApiError, Unreachable
 from kiosk.viewmodels.base import ViewModel
+from kiosk.viewmodels.card import CardReading
 from kiosk.viewmodels.forms import check_identifier, check_required
 
 NOT_FOUND = N_("Nothing was found for this code and ID number. Please check both.")
 
 
-class StatusViewModel(ViewModel):
+class StatusViewModel(CardReading, ViewModel):
     code = StringProperty("")
     holder = StringProperty("person")  # whose identifier is typed: an ID number or a USCC
     id_number = StringProperty("")
@@ -22,6 +25,10 @@ class StatusViewModel(ViewModel):
     kind = StringProperty("")  # booking, application, local
     result = DictProperty({})  # the booking, the application, or the local entry (as a dict)
     remote = DictProperty({})  # for a sent local entry: the server's application, when reachable
+    card_number = StringProperty("")  # the ID number as read from the card
+    found_with = StringProperty("")  # the identifier the result was found with: a change sends it again
+    found_by_card = BooleanProperty(False)
+    notice = StringProperty("")  # msgid: what a change did (cancelled, moved, supplied)
 
     def lookup(self) -> None:
         code = self.code.strip().upper()
@@ -30,8 +37,9 @@ class StatusViewModel(ViewModel):
         self.errors = {k: v for k, v in errors.items() if v}
         if self.errors:
             return
-        self.kind = ""
+        self.kind = self.notice = ""
         self.result, self.remote = {}, {}
+        self.found_with, self.found_by_card = identifier, self.from_card(identifier)
         services = self.services
 
         def find():
@@ -58,6 +66,17 @@ class StatusViewModel(ViewModel):
 
         self.run(find, self._found)
 
+    def took_card(self, card) -> None:
+        self.holder = "person"
+        if self.code.strip():
+            self.lookup()
+
+    def changed(self, kind: str, result: dict, notice: str) -> None:
+        """A change went through: show the booking or application as it is now, and what was done."""
+        self.kind, self.remote = "", {}
+        self.result, self.notice = result, notice
+        self.kind = kind
+
     def _found(self, found) -> None:
         kind, result, remote = found
         if not kind:
@@ -68,7 +87,8 @@ class StatusViewModel(ViewModel):
 
     def wipe(self) -> None:
         super().wipe()
-        self.code = self.id_number = self.kind = ""
+        self.code = self.id_number = self.kind = self.card_number = self.found_with = self.notice = ""
+        self.found_by_card = False
         self.holder = "person"
         self.errors, self.result, self.remote = {}, {}, {}
 
