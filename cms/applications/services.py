@@ -32,6 +32,7 @@ from cms.core.caller import SYSTEM, Caller
 from cms.core.enums import Channel, Language
 from cms.core.i18n import in_language
 from cms.core.idempotency import Idempotency, idempotent_create
+from cms.identity.privacy import consented
 from cms.personal.keys import keyed_hash
 from cms.personal.masking import mask_identifier
 from cms.services.models import ServiceGuidePage
@@ -324,13 +325,15 @@ def submit(
 ) -> tuple[Application, bool]:
     """Check everything, store the files, then create the application in one transaction: (application,
     whether it replays an earlier request with the same key), or a Refusal. Counted per caller and per
-    identifier (`refuse_spent_caller` lets an entry point refuse a spent caller before reading the files)."""
+    identifier (`refuse_spent_caller` lets an entry point refuse a spent caller before reading the files).
+    `data["consent"]`: the version of the personal-information notice agreed to (cms/identity/privacy.py)."""
     idempotency = idempotency or Idempotency(None, "")
     if (first := idempotency.find(Application.objects)) is not None:
         return first, True
     limits.check("application", caller)  # every attempt, a refused one too
     form = form_for(online_guide(guide_code))
     applicant, delivery = validate_applicant(form, data)
+    notice_version, consented_at = consented(caller, applicant.identifier, data.get("consent", ""))
     limits.check("application", caller, id_number=applicant.identifier, by_caller=False)
     checked = uploads.check_batch(files, form.fields)
     not_needed = not_needed_in_case(form, data)
@@ -365,6 +368,8 @@ def submit(
             committed_days=guide.committed_days,
             channel=caller.channel,
             device=caller.device,
+            consent_version=notice_version,
+            consented_at=consented_at,
         )
         idempotency.stamp(application)
         application.save()

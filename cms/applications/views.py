@@ -22,6 +22,7 @@ from cms.core.caller import Caller
 from cms.core.enums import Channel, Language
 from cms.core.errors import limit_page
 from cms.core.idempotency import Idempotency
+from cms.identity.privacy import NOTICE_VERSION
 from cms.personal.masking import mask_name, mask_phone
 from cms.services.models import ServiceGuidePage
 from guides.refusal import Refusal
@@ -100,6 +101,7 @@ def apply(request, code: str):
         "error": error,
         "kinds": ApplicantKind,
         "methods": DeliveryMethod,
+        "notice_version": NOTICE_VERSION,
     }
     return render(request, "applications/apply.html", context, status=400 if error else 200)
 
@@ -109,7 +111,7 @@ def _submit(request, form) -> tuple[Application | None, str, dict]:
     One key per rendered form: a second submit (double click, back button) gives the same receipt."""
     data = request.POST
     files = _files(request)
-    payload = {k: data.get(k, "") for k in ("applicant_kind", *PERSONAL_FIELDS, "delivery", "centre")}
+    payload = {k: data.get(k, "") for k in ("applicant_kind", *PERSONAL_FIELDS, "delivery", "centre", "consent")}
     payload["files"] = sorted(f"{field}:{f.name}:{f.size}" for field, group in files.items() for f in group)
     caller = _caller(request, data.get("id_number") or data.get("uscc", ""))
     key = data.get("form_key", "")
