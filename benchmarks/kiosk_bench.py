@@ -18,7 +18,9 @@ guides, and how long a guide published in the CMS takes to reach a running kiosk
 """
 
 import argparse
+import cProfile
 import os
+import pstats
 import statistics
 import subprocess
 import sys
@@ -78,7 +80,7 @@ def bench_start(data_dir: Path, runs: int, size: tuple[int, int]) -> None:
     )
 
 
-def bench_keystrokes(data_dir: Path, size: tuple[int, int]) -> None:
+def bench_keystrokes(data_dir: Path, size: tuple[int, int], profile: int = 0) -> None:
     from kiosk import fonts
     from kiosk.__main__ import configure_kivy
     from kiosk.settings import Settings
@@ -102,21 +104,32 @@ def bench_keystrokes(data_dir: Path, size: tuple[int, int]) -> None:
     app.open_search()
     app.services.search.search("预热")  # the engine's dictionaries load once per process, before typing
     keyboard = app.keyboard
-    latencies, engine = [], []
+    latencies, cpus, engine = [], [], []
+    profiler = cProfile.Profile() if profile else None
+    if profiler:
+        profiler.enable()
     for query in QUERIES * 3:
         keyboard.press("clear")
         keyboard.mode = "abc"
         for n, ch in enumerate(query, start=1):
             typed = query[:n]
-            start = time.perf_counter()
+            start, cpu = time.perf_counter(), time.process_time()
             keyboard.press(ch) if ch.isascii() else keyboard.target.insert(ch)
             while search.shown_query != typed:
                 EventLoop.idle()
             EventLoop.idle()  # the frame that draws them
             latencies.append((time.perf_counter() - start) * 1000)
+            cpus.append((time.process_time() - cpu) * 1000)
             start = time.perf_counter()
             app.services.search.search(typed)
             engine.append((time.perf_counter() - start) * 1000)
+    if profiler:
+        profiler.disable()
+        stats = pstats.Stats(profiler).strip_dirs()
+        print(f"\nprofile of the keystrokes (engine timings included), top {profile} by own time:")
+        stats.sort_stats("tottime").print_stats(profile)
+        print(f"top {profile} by cumulative time:")
+        stats.sort_stats("cumulative").print_stats(profile)
     app.dispatch("on_stop")
     count = app_count(data_dir)
     print(
@@ -128,6 +141,9 @@ def bench_keystrokes(data_dir: Path, size: tuple[int, int]) -> None:
     print(
         f"  of which the search engine alone: p50 {percentile(engine, 50):.0f} ms, p95 {percentile(engine, 95):.0f} ms"
     )
+    # CPU of the whole process (UI, search thread, Mesa's drawing threads): unlike the wall time, it hardly
+    # moves with other work on the machine, so runs on a busy machine still compare.
+    print(f"  CPU per keystroke, all threads: p50 {percentile(cpus, 50):.0f} ms, p95 {percentile(cpus, 95):.0f} ms")
 
 
 def app_count(data_dir: Path) -> int:
@@ -215,6 +231,7 @@ def main() -> None:
     parser.add_argument("--starts", type=int, default=5)
     parser.add_argument("--changes", type=int, default=5)
     parser.add_argument("--skip-propagation", action="store_true", help="no CMS: start-up and keystrokes only")
+    parser.add_argument("--profile", type=int, default=0, metavar="N", help="profile the keystrokes: top N lines")
     parser.add_argument("--size", default="1920x1080", help="window size, WIDTHxHEIGHT (a kiosk's screen by default)")
     args = parser.parse_args()
     size = tuple(int(n) for n in args.size.split("x"))
@@ -226,7 +243,7 @@ def main() -> None:
         bench_start(data_dir, args.starts, size)
         if not args.skip_propagation:
             bench_propagation(args.changes, tmp)
-        bench_keystrokes(data_dir, size)  # last: it opens this process's window
+        bench_keystrokes(data_dir, size, args.profile)  # last: it opens this process's window
     print(f"load average after: {' '.join(f'{x:.1f}' for x in os.getloadavg())}")
 
 

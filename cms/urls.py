@@ -1,11 +1,14 @@
 from django.conf import settings
 from django.conf.urls.i18n import i18n_patterns
+from django.contrib.sitemaps.views import sitemap
 from django.urls import include, path
 from wagtail import urls as wagtail_urls
 from wagtail.admin import urls as wagtailadmin_urls
 from wagtail.documents import urls as wagtaildocs_urls
 
 from cms.api.api import api
+from cms.home import views as site_views
+from cms.home.sitemaps import SITEMAPS
 from cms.identity.views import notice_page
 
 urlpatterns = [
@@ -14,6 +17,10 @@ urlpatterns = [
     path("api/v1/", api.urls),
     path("hall/", include("cms.hall.urls")),  # the hall display speaks both languages on one page
     path("identity/", include("cms.identity.urls")),  # sign-in: its callback URL is registered with the provider
+    path("robots.txt", site_views.robots_txt, name="robots_txt"),
+    path("sitemap.xml", sitemap, {"sitemaps": SITEMAPS}, name="sitemap"),
+    path("favicon.ico", site_views.favicon, name="favicon"),
+    path("text-size/<str:size>/", site_views.text_size, name="text_size"),  # 长辈版 on and off, remembered
 ]
 
 if settings.LOCAL_IDENTITY_PROVIDER:  # the demo identity provider, standing in for a real one (cms/identity)

@@ -21,6 +21,7 @@ def configure_kivy(settings) -> None:
     Config.set("graphics", "height", str(settings.height))
     Config.set("graphics", "fullscreen", "auto" if settings.fullscreen else "0")
     Config.set("graphics", "resizable", "0" if settings.fullscreen else "1")
+    Config.set("graphics", "multisamples", str(settings.multisamples))
     Config.set("kivy", "exit_on_escape", "0")  # a citizen must not be able to close the kiosk
     Config.set("kivy", "keyboard_mode", "system")  # our own keyboard, never Kivy's virtual one
     # Touch comes through SDL2 (finger events): no probing of /dev/input, which needs libmtdev.

@@ -10,9 +10,9 @@ import os
 import tomllib
 from collections.abc import Mapping
 from pathlib import Path
-from typing import Literal
+from typing import Annotated, Literal
 
-from pydantic import BaseModel, ConfigDict, NonNegativeFloat, PositiveFloat, ValidationError, field_validator
+from pydantic import BaseModel, ConfigDict, Field, NonNegativeFloat, PositiveFloat, ValidationError, field_validator
 
 ROOT = Path(__file__).resolve().parents[1]
 LANGUAGES = ("zh_Hans", "en")
@@ -45,6 +45,9 @@ class Settings(BaseModel):
     width: int = 1920
     height: int = 1080
     fullscreen: bool = False
+    # Antialiasing samples per pixel. 0 by default: with software OpenGL (no GPU) 2 samples doubled the cost of
+    # every frame (benchmarks/README.md, kiosk); on a kiosk with a GPU, 2 or 4 smooth the rounded corners.
+    multisamples: Annotated[int, Field(ge=0, le=16)] = 0
     speech: bool = True  # the header's "Read aloud" button (espeak-ng); off: no button
     speech_wav: Path | None = None  # write speech to this WAV file instead of the sound card
 

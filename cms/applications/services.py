@@ -113,6 +113,21 @@ class ApplicationForm:
         return {m.field for m in self.asked}
 
 
+def material_rows(form: ApplicationForm, values, errors: dict[str, str], kept: dict | None = None) -> list[dict]:
+    """What the form's template shows for each material: the slot, the file kept for it (the website keeps
+    accepted files while the rest is corrected), its error, and whether the applicant said it is not needed."""
+    kept = kept or {}
+    return [
+        {
+            "slot": slot,
+            "kept": kept.get(slot.field),
+            "error": errors.get(slot.field, ""),
+            "not_needed": bool(values.get(slot.not_needed_field)),
+        }
+        for slot in form.materials
+    ]
+
+
 def online_guide(code: str) -> ServiceGuidePage:
     guide = (
         ServiceGuidePage.objects.live().filter(code=(code or "").strip().upper()).select_related("department").first()
@@ -130,6 +145,62 @@ def online_guide(code: str) -> ServiceGuidePage:
             {"guide": Text("该事项暂不支持网上申请", "not offered online")},
         )
     return guide
+
+
+def window_guide(code: str) -> ServiceGuidePage:
+    """A guide a window of the hall accepts (前台综合受理): any live, active one, offered online or not."""
+    guide = (
+        ServiceGuidePage.objects.live().filter(code=(code or "").strip().upper()).select_related("department").first()
+    )
+    if guide is None:
+        raise Refusal(
+            404, "not_found", "未找到该事项", "no such guide", {"guide": Text("事项编码有误", "unknown guide code")}
+        )
+    if guide.status != "active":
+        raise Refusal(
+            400,
+            "not_active",
+            "该事项已暂停或取消，不能受理",
+            "this item is suspended or abolished",
+            {"guide": Text("该事项当前不受理", "not accepted now")},
+        )
+    return guide
+
+
+def at_window(caller: Caller) -> bool:
+    """A clerk of the hall accepting an application for the citizen at their window (Channel.STAFF, "窗口")."""
+    return caller.channel == Channel.STAFF and caller.user is not None
+
+
+CARD_NEEDED = Refusal(
+    400,
+    "card_needed",
+    "请核验申请人（或经办人）的身份证",
+    "check the ID card of the applicant (or of the person acting for a company)",
+    {"card_checked": Text("窗口须核验身份证原件", "the window checks the ID card itself")},
+)
+
+
+def check_card(caller: Caller, applicant: applicants.Applicant) -> None:
+    """At a window the clerk checks the ID card of the person in front of them: that card proves who applies.
+    A person's application must be that card's holder's; a company's is made by someone holding a valid card.
+    (Online and at a kiosk nothing to check here.)"""
+    if not at_window(caller):
+        return
+    if not caller.proven or not caller.id_number:
+        raise CARD_NEEDED
+    try:
+        _, card = applicants.check_identifier(caller.id_number, applicants.ApplicantKind.PERSON)
+    except applicants.FieldError:
+        raise CARD_NEEDED from None
+    if applicant.kind == ApplicantKind.PERSON and card != applicant.identifier:
+        raise Refusal(
+            400,
+            "card_mismatch",
+            "证件号与核验的身份证不一致",
+            "the ID number is not the one on the card checked",
+            {"id_number": Text("与核验的身份证不一致", "not the ID card checked")},
+        )
 
 
 def form_for(guide: ServiceGuidePage) -> ApplicationForm:
@@ -316,30 +387,55 @@ def not_needed_in_case(form: ApplicationForm, data) -> set[str]:
     return {s.field for s in form.asked if s.required and s.not_needed_when and s.field in said}
 
 
+def missing_materials(form: ApplicationForm, data, provided: set[str]) -> dict[str, Text]:
+    """The required materials neither provided (`provided`: their fields) nor not needed in the guide's case."""
+    not_needed = not_needed_in_case(form, data)
+    return {
+        s.field: Text("此项为必交材料，请上传", "this material is required")
+        for s in form.asked
+        if s.required and s.field not in provided and s.field not in not_needed
+    }
+
+
+def _form_counted(guide_code: str, caller: Caller) -> ApplicationForm:
+    """The guide's form for this caller, the attempt counted against the caller: a window accepts any active
+    guide and is not counted as one caller (it serves everyone); anyone else, online guides, every attempt."""
+    if at_window(caller):
+        return form_for(window_guide(guide_code))
+    limits.check("application", caller)  # every attempt, a refused one too
+    return form_for(online_guide(guide_code))
+
+
 def submit(
     guide_code: str,
     data,
     files: dict[str, list],
     caller: Caller,
     idempotency: Idempotency | None = None,
+    note: str = "",
+    kept: dict[str, uploads.CheckedFile] | None = None,
 ) -> tuple[Application, bool]:
     """Check everything, store the files, then create the application in one transaction: (application,
     whether it replays an earlier request with the same key), or a Refusal. Counted per caller and per
     identifier (`refuse_spent_caller` lets an entry point refuse a spent caller before reading the files).
-    `data["consent"]`: the version of the personal-information notice agreed to (cms/identity/privacy.py)."""
+
+    At a hall window (`at_window`: the clerk, for the citizen in front of them) any active guide is accepted,
+    offered online or not; the clerk checks the ID card (`check_card`); the window's own calls are not
+    counted as one caller's (a window serves everyone), the identifier's are. `note` goes on the first entry
+    of the history (which window received it). `kept`: files checked earlier (the website's form keeps them
+    while the applicant corrects other fields). `data["consent"]`: the version of the personal-information
+    notice agreed to (cms/identity/privacy.py)."""
     idempotency = idempotency or Idempotency(None, "")
     if (first := idempotency.find(Application.objects)) is not None:
         return first, True
-    limits.check("application", caller)  # every attempt, a refused one too
-    form = form_for(online_guide(guide_code))
+    form = _form_counted(guide_code, caller)
     applicant, delivery = validate_applicant(form, data)
+    check_card(caller, applicant)
     notice_version, consented_at = consented(caller, applicant.identifier, data.get("consent", ""))
     limits.check("application", caller, id_number=applicant.identifier, by_caller=False)
-    checked = uploads.check_batch(files, form.fields)
+    checked = {f: c for f, c in (kept or {}).items() if f in form.fields} | uploads.check_batch(files, form.fields)
     not_needed = not_needed_in_case(form, data)
-    missing = {s.field: Text("此项为必交材料，请上传", "this material is required") for s in form.asked if s.required}
-    missing = {f: m for f, m in missing.items() if f not in checked and f not in not_needed}
-    if missing:
+    if missing := missing_materials(form, data, set(checked)):
         raise Refusal(400, "material_missing", "缺少必交材料", "a required material is missing", missing)
     deferred = [s for s in form.asked if s.deferrable and s.field not in checked]
     stored = {field: uploads.store(c) for field, c in checked.items()}
@@ -393,7 +489,7 @@ def submit(
             else:
                 row.state = MaterialState.NOT_GIVEN
             row.save()
-        _record(application, S.SUBMITTED, caller, from_status="")
+        _record(application, S.SUBMITTED, caller, note, from_status="")
         if deferred:
             # 容缺受理: a missing deferrable material never blocks acceptance; it is supplied by a deadline.
             today = now.astimezone(clock.TZ).date()

@@ -272,14 +272,8 @@ def _finish(screened: _Screened) -> CheckedFile:
     return CheckedFile(data, content_type, name, hashlib.sha256(data).hexdigest())
 
 
-def check_batch(files: dict[str, list], fields: set[str]) -> dict[str, CheckedFile]:
-    """Check a request's files: each for a known field, one per field, within the count, byte and pixel caps.
-
-    The cheap checks run on every file, so the answer names every problem found there at once (first
-    problem's code on top); only a batch that passes them all, within the request's pixel budget, is
-    decoded and parsed, one file at a time, stopping at the first refused one. So a flood of large images
-    costs a few header reads, never the decoding of any of them.
-    """
+def _within_request_caps(files: dict[str, list], fields: set[str]) -> None:
+    """The request's count and byte caps, on the whole batch."""
     count = sum(len(f) for f in files.values())
     if count > min(settings.APPLICATION_UPLOAD_MAX_FILES, max(len(fields), 1)):
         raise too_many_files(min(settings.APPLICATION_UPLOAD_MAX_FILES, max(len(fields), 1)))
@@ -288,21 +282,10 @@ def check_batch(files: dict[str, list], fields: set[str]) -> dict[str, CheckedFi
         raise UploadError(
             "files_too_large", f"文件合计超过 {_mb(total)} MB", f"the files together exceed {_mb(total)} MB"
         )
-    screened, errors = [], []
-    for field, group in files.items():
-        if field not in fields:
-            errors.append(UploadError("unknown_material", "没有这项需上传的材料", "no such material to upload", field))
-        elif len(group) > 1:
-            errors.append(
-                UploadError("one_file_per_material", "每份材料只能上传一个文件", "one file per material", field)
-            )
-        else:
-            try:
-                screened.append(_screen(group[0], field))
-            except UploadError as error:
-                errors.append(error)
-    if errors:
-        raise UploadErrors(errors)
+
+
+def _within_pixel_budget(screened: list[_Screened]) -> None:
+    """The request's pixel budget, from the images' headers (nothing decoded yet)."""
     budget = settings.APPLICATION_IMAGE_TOTAL_PIXELS
     if sum(s.pixels for s in screened) > budget:
         largest = max(screened, key=lambda s: s.pixels)
@@ -312,7 +295,56 @@ def check_batch(files: dict[str, list], fields: set[str]) -> dict[str, CheckedFi
             f"the images together have too many pixels (over {budget // 1_000_000} megapixels); please scale them down",
             largest.field,
         )
+
+
+def _screen_all(files: dict[str, list], fields: set[str]) -> tuple[list[_Screened], dict[str, UploadError]]:
+    """The cheap checks on every file: (those that passed, each refused one's refusal by field)."""
+    screened, errors = [], {}
+    for field, group in files.items():
+        if field not in fields:
+            errors[field] = UploadError("unknown_material", "没有这项需上传的材料", "no such material to upload", field)
+        elif len(group) > 1:
+            errors[field] = UploadError(
+                "one_file_per_material", "每份材料只能上传一个文件", "one file per material", field
+            )
+        else:
+            try:
+                screened.append(_screen(group[0], field))
+            except UploadError as error:
+                errors[field] = error
+    return screened, errors
+
+
+def check_batch(files: dict[str, list], fields: set[str]) -> dict[str, CheckedFile]:
+    """Check a request's files: each for a known field, one per field, within the count, byte and pixel caps.
+
+    The cheap checks run on every file, so the answer names every problem found there at once (first
+    problem's code on top); only a batch that passes them all, within the request's pixel budget, is
+    decoded and parsed, one file at a time, stopping at the first refused one. So a flood of large images
+    costs a few header reads, never the decoding of any of them.
+    """
+    _within_request_caps(files, fields)
+    screened, errors = _screen_all(files, fields)
+    if errors:
+        raise UploadErrors(list(errors.values()))
+    _within_pixel_budget(screened)
     return {s.field: _finish(s) for s in screened}
+
+
+def check_each(files: dict[str, list], fields: set[str]) -> tuple[dict[str, CheckedFile], dict[str, UploadError]]:
+    """Like `check_batch`, but a refused file does not refuse the others: (the files that passed, the refusal of
+    each refused one), so a form with one bad file keeps the good ones. The request's own caps (count, bytes,
+    the pixel budget) still refuse the whole batch, raised; nothing is decoded before every header was read."""
+    _within_request_caps(files, fields)
+    screened, errors = _screen_all(files, fields)
+    _within_pixel_budget(screened)
+    checked = {}
+    for s in screened:
+        try:
+            checked[s.field] = _finish(s)
+        except UploadError as error:
+            errors[s.field] = error
+    return checked, errors
 
 
 class UploadErrors(UploadError):

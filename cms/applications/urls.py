@@ -12,5 +12,7 @@ urlpatterns = [
     path("status/<str:receipt>/", never_cache(views.detail), name="detail"),
     path("status/<str:receipt>/supplement/", never_cache(views.supplement), name="supplement"),
     path("status/<str:receipt>/files/<int:position>/", never_cache(views.download), name="file"),
+    path("submitted/<str:receipt>/", never_cache(views.done), name="done"),
     path("<str:code>/", never_cache(views.apply), name="apply"),
+    path("<str:code>/check/", never_cache(views.check), name="check"),
 ]

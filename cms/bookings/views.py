@@ -12,6 +12,7 @@ from django.conf import settings
 from django.contrib import messages
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -317,9 +318,17 @@ def _change(request, booking: Booking, change, done: str):
     return redirect("bookings:detail", code=booking.code)
 
 
+def confirm_cancel(request, booking: Booking, action: str, back: str):
+    """Cancelling asks once more (a page, no script): the booking and a button that cancels it for real."""
+    context = _booking_context(booking) | {"action": action, "back": back}
+    return render(request, "bookings/cancel_confirm.html", context)
+
+
 @require_POST
 def cancel(request, code: str):
     booking = _remembered(request, code)
+    if request.POST.get("confirm") != "1" and booking.live:
+        return confirm_cancel(request, booking, request.path, reverse("bookings:detail", args=[booking.code]))
     caller = _caller(request, booking.id_number)
     return _change(request, booking, lambda: services.cancel(booking, caller), _("The booking is cancelled."))
 

@@ -2,19 +2,20 @@
 
 import datetime as dt
 
+from django.http import HttpResponse
 from ninja import Field, Router, Schema, Status
 from ninja.security import HttpBearer
 
-from cms.core.caller import ID_HEADER, Caller
+from cms.core.caller import ID_HEADER, ID_SOURCE_HEADER, Caller
 from cms.core.enums import Channel
 from cms.core.errors import ErrorBody
-from cms.core.idempotency import HEADER, Idempotency
+from cms.core.idempotency import HEADER, REPLAYED_HEADER, Idempotency
+from cms.devices.access import WriteAccess
 from cms.devices.auth import DeviceTokenAuth, api_caller
 from cms.hall import services
-from cms.hall.enums import TicketStatus
+from cms.hall.enums import TicketStatus, queue_of
 from cms.hall.models import Counter, HelpRequest, Ticket
 from cms.personal.masking import mask_name
-from guides.enums import WindowCategory
 
 tickets_router = Router(tags=["hall"])
 counters_router = Router(tags=["hall"])
@@ -35,6 +36,9 @@ class TicketIn(Schema):
     category: str
     priority: str = ""  # "disability" or "military", declared at the kiosk and checked at the window
     id_number: str = ""  # from the card reader (with X-Id-Number-Source: card): aged 70 or more goes first
+    receipt: str = ""  # the pickup queue (`category` "pickup"): the ready application's receipt, with the ID number
+    phone: str = ""  # the website: the phone to text when three are ahead, confirmed by
+    phone_code: str = ""  # the code `POST /api/v1/phone-codes` sent it
 
 
 class TicketOut(Schema):
@@ -55,7 +59,7 @@ class TicketStateOut(TicketOut):
 def ticket_state(ticket: Ticket) -> dict:
     """A ticket for the citizen: its queue, who is ahead (0 once called) and the estimated wait."""
     ahead = services.ahead_of(ticket) if ticket.status == TicketStatus.WAITING else 0
-    category = WindowCategory(ticket.category)
+    category = queue_of(ticket.category)
     return {
         "ticket": ticket.number,
         "category": category.value,
@@ -69,14 +73,28 @@ def ticket_state(ticket: Ticket) -> dict:
     }
 
 
-@tickets_router.post("", auth=DeviceTokenAuth(), response={201: TicketOut, 422: ErrorBody, **ERRORS})
+@tickets_router.post("", auth=WriteAccess(), response={201: TicketOut, 422: ErrorBody, 429: ErrorBody, **ERRORS})
 def take_ticket(request, payload: TicketIn):
-    """A walk-in's ticket at a kiosk of the centre. `category` is a slug (`police`) or its Chinese name.
+    """A walk-in's ticket at a kiosk of the centre. `category` is a slug (`police`) or its Chinese name, or
+    `pickup` (统一出件) to collect a finished result: then `receipt` and the applicant's ID number (`id_number`
+    or `X-Id-Number`) are needed, the result approved for pickup at this centre (409 `not_ready`, `not_here`,
+    `ticket_held`); only the centre's pickup window calls it.
     `estimated_wait_minutes` comes from the centre's recent service times of the category (null until it
-    has some). Send an `Idempotency-Key` to make a retry safe: it answers the same ticket."""
+    has some). Send an `Idempotency-Key` to make a retry safe: it answers the same ticket.
+    The website's own pages (no device token; their session and `X-CSRFToken`) take a ticket for today as
+    `/queue/<centre>/` does: `phone` and `phone_code` needed, one live ticket per phone, centre and day, texted
+    when three are ahead."""
     caller = api_caller(request, payload.id_number or request.headers.get(ID_HEADER, ""))
+    if request.auth.device is None:
+        web = Caller.of(request, Channel.WEB, id_number=caller.id_number)
+        ticket = services.take_web_ticket(
+            payload.centre, payload.category, payload.phone, payload.phone_code, web, receipt=payload.receipt
+        )
+        return Status(201, ticket_state(ticket))
     idempotency = Idempotency.of(caller, request.headers.get(HEADER), payload.dict())
-    ticket = services.take_ticket(payload.centre, payload.category, caller, payload.priority, idempotency=idempotency)
+    ticket = services.take_ticket(
+        payload.centre, payload.category, caller, payload.priority, idempotency=idempotency, receipt=payload.receipt
+    )
     return Status(201, ticket_state(ticket))
 
 
@@ -106,7 +124,7 @@ class TransferIn(Schema):
 
 
 class ReceiptIn(Schema):
-    receipt: str
+    receipt: str = ""  # hand-over: empty for the application the pickup ticket was taken with
 
 
 class CounterOut(Schema):
@@ -273,3 +291,37 @@ def hand_over(request, payload: ReceiptIn):
     the citizen of the current ticket; it becomes delivered, recorded as the signed-in clerk's."""
     counter, caller = _counter_caller(request)
     return ticket_body(services.hand_over(counter, payload.receipt, caller))
+
+
+@counters_router.post(
+    "/me/applications", auth=CounterTokenAuth(), response={201: CalledOut, 422: ErrorBody, 429: ErrorBody, **ERRORS}
+)
+def accept_application(request, response: HttpResponse):
+    """前台综合受理 (multipart/form-data): the window accepts a new application for the citizen of its current
+    ticket, for a guide of any category — the fields of `POST /api/v1/applications` (`guide`, `applicant_kind`,
+    `name`, `id_number` or `uscc` and `contact_name`, `phone`, `email`, `delivery`, `centre` or `address`, one
+    file `material_<n>` per material of `GET /api/v1/applications/forms/{code}`, from the window's scanner).
+    The ID card: read by the window's reader (`X-Id-Number` with `X-Id-Number-Source: card`), or checked by the
+    clerk (`card_checked=1`; for a company, the agent's number in `card_id_number`). Answers 201 with the
+    ticket and its new application (`application.receipt`); the application goes to the department's back
+    office as an online one, recorded as received at this window by its signed-in clerk. 409 `no_ticket`
+    without a current ticket, `no_clerk` without a clerk signed in; 400 naming the field otherwise. An
+    `Idempotency-Key` makes a retry answer the same application (`Idempotent-Replayed: true`)."""
+    from cms.applications.api import _fingerprint_payload, _multipart
+
+    counter, caller = _counter_caller(request)
+    data, files = _multipart(request)
+    read = request.headers.get(ID_HEADER, "") if request.headers.get(ID_SOURCE_HEADER, "").lower() == "card" else ""
+    ticket, replayed = services.accept_application(
+        counter,
+        data.get("guide", ""),
+        data,
+        files,
+        caller,
+        services.checked_card(data, read),
+        request.headers.get(HEADER),
+        _fingerprint_payload(data, files),
+    )
+    if replayed:
+        response[REPLAYED_HEADER] = "true"
+    return Status(201, ticket_body(ticket))

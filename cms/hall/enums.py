@@ -1,5 +1,7 @@
 from django.db import models
 
+from guides.enums import WindowCategory
+
 
 class TicketStatus(models.TextChoices):
     WAITING = "waiting", "等候 waiting"
@@ -27,3 +29,27 @@ class HelpStatus(models.TextChoices):
     WAITING = "waiting", "等候 waiting"
     TAKEN = "taken", "工作人员已在路上 someone is on the way"
     CLOSED = "closed", "已完成 closed"
+
+
+class PickupQueue(str):
+    """统一窗口出件: the queue of citizens collecting a finished result (an approved application to pick up at
+    the centre). A hall queue beside the seven window categories, not a guide's category: only the centre's
+    pickup window (`Counter.pickup`) calls it, and a ticket for it is taken with the application's receipt."""
+
+    slug = "pickup"
+    label_en = "Collecting results"
+    letter = "Q"  # 取件; the seven categories number A… to G…
+    hours = WindowCategory.GENERAL  # the pickup window keeps the hours of the general windows
+
+    @property
+    def value(self) -> str:
+        return str(self)
+
+
+PICKUP = PickupQueue("统一出件")
+QUEUE_CHOICES = [(c.value, c.value) for c in WindowCategory] + [(PICKUP.value, PICKUP.value)]
+
+
+def queue_of(value: str) -> WindowCategory | PickupQueue:
+    """A ticket's queue: one of the seven categories, or the pickup queue."""
+    return PICKUP if value == PICKUP else WindowCategory(value)

@@ -7,11 +7,8 @@ from django.db.models import Q
 
 from cms.core.idempotency import IdempotentModel
 from cms.devices.tokens import hash_token, new_token, token_hint
-from cms.hall.enums import CURRENT, HelpStatus, Priority, TicketStatus
+from cms.hall.enums import CURRENT, QUEUE_CHOICES, HelpStatus, Priority, TicketStatus
 from guides import clock
-from guides.enums import WindowCategory
-
-CATEGORY_CHOICES = [(c.value, c.value) for c in WindowCategory]
 
 
 class Counter(models.Model):
@@ -66,7 +63,7 @@ class Ticket(IdempotentModel):
     a booking from its slot's start, or from arrival if they came late (docs/hall.md)."""
 
     centre = models.ForeignKey("centres.CentrePage", on_delete=models.CASCADE, related_name="+")
-    category = models.CharField("窗口类别 category", max_length=20, choices=CATEGORY_CHOICES)
+    category = models.CharField("窗口类别 category", max_length=20, choices=QUEUE_CHOICES)  # or the pickup queue
     date = models.DateField()  # local date it was issued on
     number = models.CharField("排队号 ticket", max_length=8)  # "F012": the letter of its first category
     booking = models.OneToOneField(

@@ -11,6 +11,7 @@ Every operation takes the `Caller`: a kiosk (its token, bound to a centre), a wi
 """
 
 import datetime as dt
+import functools
 import logging
 import math
 
@@ -27,7 +28,7 @@ from cms.core.caller import Caller
 from cms.core.enums import Channel
 from cms.core.idempotency import Idempotency, idempotent_create
 from cms.devices.tokens import hash_token
-from cms.hall.enums import CURRENT, HelpStatus, Priority, TicketStatus
+from cms.hall.enums import CURRENT, PICKUP, HelpStatus, PickupQueue, Priority, TicketStatus, queue_of
 from cms.hall.models import Counter, HelpRequest, StaffPost, Ticket
 from cms.identity import codes
 from cms.identity.sms import SmsError, backend
@@ -80,9 +81,11 @@ def counter_for_token(token: str) -> Counter | None:
     )
 
 
-def category_of(value: str) -> WindowCategory:
-    """A category by its slug (`police`) or its Chinese name (`公安服务`)."""
+def category_of(value: str) -> WindowCategory | PickupQueue:
+    """A category by its slug (`police`) or its Chinese name (`公安服务`), or the pickup queue (`pickup`)."""
     value = (value or "").strip()
+    if value in (PICKUP, PICKUP.slug):
+        return PICKUP
     try:
         return WindowCategory(value)
     except ValueError:
@@ -102,12 +105,14 @@ def category_of(value: str) -> WindowCategory:
 # --- tickets -----------------------------------------------------------------------------------------------
 
 
-def next_number(centre_id: int, category: WindowCategory, date: dt.date) -> str:
-    """The next queue number of a centre's category on a date, shared with booking check-ins (A001, …)."""
+def next_number(centre_id: int, category: WindowCategory | PickupQueue, date: dt.date) -> str:
+    """The next queue number of a centre's category on a date, shared with booking check-ins (A001, …);
+    the pickup queue's are Q001, …"""
     counter, _ = TicketCounter.objects.get_or_create(centre_id=centre_id, category=category.value, date=date)
     TicketCounter.objects.filter(pk=counter.pk).update(last=F("last") + 1)
     counter.refresh_from_db(fields=["last"])
-    return f"{TICKET_LETTERS[category]}{counter.last:03d}"
+    letter = PICKUP.letter if category == PICKUP else TICKET_LETTERS[category]
+    return f"{letter}{counter.last:03d}"
 
 
 def aged_priority(id_number: str, today: dt.date) -> bool:
@@ -138,10 +143,10 @@ def _priority(caller: Caller, declared: str, today: dt.date) -> str:
     return Priority.NONE
 
 
-def _open_until(centre: CentrePage, category: WindowCategory, now: dt.datetime) -> dt.datetime | None:
+def _open_until(centre: CentrePage, category: WindowCategory | PickupQueue, now: dt.datetime) -> dt.datetime | None:
     """When today's last period of the category ends at the centre, or None if it does not open today."""
     today = now.astimezone(TZ).date()
-    periods = centre_hours(centre, today, today).periods(today, category)
+    periods = centre_hours(centre, today, today).periods(today, PICKUP.hours if category == PICKUP else category)
     return at_local(today, periods[-1].end) if periods else None
 
 
@@ -152,9 +157,11 @@ def take_ticket(
     priority: str = "",
     now=None,
     idempotency: Idempotency | None = None,
+    receipt: str = "",
 ) -> Ticket:
     """A walk-in's ticket at a kiosk of the centre, while the category's hours have not ended today. A
-    repeat of a request (its `Idempotency-Key`) answers the ticket the first one took."""
+    repeat of a request (its `Idempotency-Key`) answers the ticket the first one took. A ticket for the
+    pickup queue names the ready application's `receipt` (with the caller's ID number: `ready_for_pickup`)."""
     now = now or clock.now()
     idempotency = idempotency or Idempotency(None, "")
     if (first := idempotency.find(Ticket.objects)) is not None:
@@ -171,6 +178,7 @@ def take_ticket(
     _check_open(centre, category, now)
     today = now.astimezone(TZ).date()
     ticket_priority = _priority(caller, priority, today)
+    application = ready_for_pickup(centre, receipt, caller, today) if category == PICKUP else None
 
     def make() -> Ticket:
         ticket = Ticket(
@@ -178,6 +186,7 @@ def take_ticket(
             category=category.value,
             date=today,
             number=next_number(centre.pk, category, today),
+            application=application,
             device=caller.device,
             priority=ticket_priority,
             issued_at=now,
@@ -190,7 +199,43 @@ def take_ticket(
     return idempotent_create(idempotency, Ticket.objects, make)[0]
 
 
-def _check_open(centre: CentrePage, category: WindowCategory, now: dt.datetime) -> None:
+def ready_for_pickup(centre: CentrePage, receipt: str, caller: Caller, today: dt.date):
+    """统一窗口出件: the application a pickup ticket is for — the caller's own (receipt and their ID number, as
+    any lookup: rate-limited, the same 404 for a wrong number), approved, to be picked up at this centre, and
+    not already queued for today."""
+    from cms.applications.enums import ApplicationStatus, DeliveryMethod
+    from cms.applications.services import find
+
+    if not (receipt or "").strip():
+        raise Refusal(
+            400,
+            "invalid",
+            "领取办件结果请输入受理回执号",
+            "to collect a result, give its receipt",
+            fields={"receipt": Text("请输入受理回执号", "enter the receipt")},
+        )
+    application = find(receipt, caller)
+    if application.delivery != DeliveryMethod.PICKUP or application.centre_id != centre.pk:
+        raise Refusal(409, "not_here", "该办件不在本中心领取", "this result is not to be picked up at this centre")
+    if application.status != ApplicationStatus.APPROVED:
+        raise Refusal(
+            409,
+            "not_ready",
+            "该办件尚未办结或已领取，不能取出件号",
+            "this result is not ready to collect (or was collected)",
+        )
+    held = Ticket.objects.filter(application=application, date=today, status__in=LIVE).first()
+    if held is not None:
+        raise Refusal(
+            409,
+            "ticket_held",
+            f"该办件今日已有出件号 {held.number}",
+            f"this result already has ticket {held.number} today",
+        )
+    return application
+
+
+def _check_open(centre: CentrePage, category: WindowCategory | PickupQueue, now: dt.datetime) -> None:
     """Tickets stop when the category's hours end, on every channel."""
     until = _open_until(centre, category, now)
     if until is None or now >= until:
@@ -207,7 +252,7 @@ LIVE = (TicketStatus.WAITING, *CURRENT)
 
 
 def take_web_ticket(
-    centre_code: str, category_value: str, phone: str, phone_code: str, caller: Caller, now=None
+    centre_code: str, category_value: str, phone: str, phone_code: str, caller: Caller, now=None, receipt: str = ""
 ) -> Ticket:
     """A walk-in's ticket for today from the website at a centre, while its category's hours have
     not ended. The phone is confirmed by a one-time code (cms/identity/codes.py) and texted when
@@ -226,6 +271,7 @@ def take_web_ticket(
     confirmed = codes.confirm(phone, phone_code, now)
     _check_open(centre, category, now)
     today = now.astimezone(TZ).date()
+    application = ready_for_pickup(centre, receipt, caller, today) if category == PICKUP else None
     with transaction.atomic():
         # The counter row of the day serialises concurrent takes of one queue; the check follows it.
         number = next_number(centre.pk, category, today)
@@ -244,6 +290,7 @@ def take_web_ticket(
             date=today,
             number=number,
             phone=confirmed,
+            application=application,
             issued_at=now,
             queue_at=now,
         )
@@ -351,10 +398,10 @@ def estimated_wait_minutes(ticket: Ticket, ahead: int, now: dt.datetime | None =
         return None
     windows = sum(
         1
-        for categories in Counter.objects.filter(centre_id=ticket.centre_id, revoked_at__isnull=True).values_list(
-            "categories", flat=True
+        for counter in Counter.objects.filter(centre_id=ticket.centre_id, revoked_at__isnull=True).only(
+            "categories", "pickup"
         )
-        if ticket.category in categories
+        if ticket.category in queues_of(counter)
     )
     return math.ceil(ahead * minutes / max(windows, 1))
 
@@ -373,7 +420,7 @@ def close_queues(now: dt.datetime | None = None) -> int:
         Ticket.objects.filter(status=TicketStatus.WAITING, date=today).values_list("centre_id", "category").distinct()
     )
     for centre_id, category in list(queues):
-        until = _open_until(CentrePage.objects.get(pk=centre_id), WindowCategory(category), now)
+        until = _open_until(CentrePage.objects.get(pk=centre_id), queue_of(category), now)
         if until is None or now >= until:
             marked += Ticket.objects.filter(
                 status=TicketStatus.WAITING, date=today, centre_id=centre_id, category=category
@@ -387,6 +434,12 @@ def close_queues(now: dt.datetime | None = None) -> int:
 def _clerk(counter: Counter, caller: Caller):
     """Who serves: the signed-in staff user, or the clerk signed in at the window for its device."""
     return caller.user if caller.user is not None else counter.clerk
+
+
+def queues_of(counter: Counter) -> list[str]:
+    """The queues a window calls: its categories, and the pickup queue at the centre's pickup window only."""
+    own = [category for category in counter.categories if category != PICKUP]
+    return [*own, PICKUP.value] if counter.pickup else own
 
 
 def current(counter: Counter) -> Ticket | None:
@@ -411,7 +464,7 @@ def call_next(counter: Counter, caller: Caller, now: dt.datetime | None = None) 
     held = current(counter)
     if held is not None:
         raise _busy(held)
-    queue = _queue_order(waiting(counter.centre_id, counter.categories, now.astimezone(TZ).date()))
+    queue = _queue_order(waiting(counter.centre_id, queues_of(counter), now.astimezone(TZ).date()))
     clerk = _clerk(counter, caller)
     while True:
         candidate = queue.values_list("pk", flat=True).first()
@@ -429,7 +482,12 @@ def call_next(counter: Counter, caller: Caller, now: dt.datetime | None = None) 
         except IntegrityError:  # the same window called twice at once: the other call holds a ticket
             raise _busy(current(counter)) from None
         if taken:
-            notify_near(counter.centre_id, counter.categories, now.astimezone(TZ).date(), now)
+            # Texted once the call has committed, never inside it: a slow SMS provider must not hold the locks
+            # of a call (outside a transaction this runs at once; a failure is logged, never the call's).
+            near = functools.partial(
+                notify_near, counter.centre_id, list(counter.categories), now.astimezone(TZ).date(), now
+            )
+            transaction.on_commit(near, robust=True)
             return Ticket.objects.select_related("booking", "booking__slot").get(pk=candidate)
         # another window took it between our read and our update: try the next one
 
@@ -487,6 +545,14 @@ def transfer(counter: Counter, category_value: str, caller: Caller) -> Ticket:
     """Send the current ticket to another category's queue: it waits again, keeping its place by time."""
     ticket = _held(counter, caller)
     category = category_of(category_value)
+    if category == PICKUP:
+        raise Refusal(
+            400,
+            "invalid",
+            "出件号须凭受理回执号领取",
+            "a pickup ticket is taken with the result's receipt",
+            fields={"category": Text("不能转入统一出件", "not to the pickup queue")},
+        )
     if category.value == ticket.category:
         raise Refusal(
             400,
@@ -536,6 +602,56 @@ def link_application(counter: Counter, receipt: str, caller: Caller) -> Ticket:
     return ticket
 
 
+def window_caller(counter: Counter, caller: Caller, card_id_number: str) -> Caller:
+    """The caller of an application accepted at `counter`: the clerk serving there (Channel.STAFF, "窗口"),
+    presenting the ID number on the card they checked, which proves it. Its idempotency keys are the window's
+    own (its desk page and its device share them)."""
+    clerk = _clerk(counter, caller)
+    if clerk is None:
+        raise Refusal(409, "no_clerk", "请先在窗口签到", "a clerk must sign in at this window first")
+    card = (card_id_number or "").strip()
+    return Caller(Channel.STAFF, caller.address, None, clerk, card, bool(card), f"window:{counter.pk}")
+
+
+def checked_card(data, read_from_card: str = "") -> str:
+    """The ID number on the card checked at the window: as the window's card reader read it, or, when the clerk
+    ticked `card_checked`, the agent's `card_id_number` (a company's application) or the applicant's own."""
+    if read_from_card.strip():
+        return read_from_card.strip()
+    if str(data.get("card_checked", "")).strip().lower() in ("1", "true", "on", "yes"):
+        return str(data.get("card_id_number") or data.get("id_number") or "").strip()
+    return ""
+
+
+def accept_application(
+    counter: Counter,
+    guide_code: str,
+    data,
+    files: dict[str, list],
+    caller: Caller,
+    card_id_number: str = "",
+    idempotency_key: str | None = None,
+    fingerprint: dict | None = None,
+) -> tuple[Ticket, bool]:
+    """前台综合受理: the window accepts a new application for the citizen of its current ticket, for a guide of
+    any category: the guide's own form (cms/applications `form_for`, as online), the scanner's files, the
+    applicant proven by the ID card the clerk checked (`card_id_number`, "" when no card was checked: refused).
+    It goes to the department's back office through the same `submit` as an online one (status, history,
+    notices), recorded as received at this window by its clerk, and the ticket is linked to it.
+    (ticket, whether the request replayed an earlier one with the same key)."""
+    from cms.applications.services import submit
+
+    ticket = _held(counter, caller)
+    applicant_caller = window_caller(counter, caller, card_id_number)
+    idempotency = Idempotency.of(applicant_caller, idempotency_key, {"guide": guide_code, **(fingerprint or {})})
+    note = f"{counter.number} 号窗口受理，已核验身份证 / received at window {counter.number}, ID card checked"
+    application, replayed = submit(guide_code, data, files, applicant_caller, idempotency, note=note)
+    # The ticket held when acceptance began is the one served, whatever its state by now: never lose the link.
+    Ticket.objects.filter(pk=ticket.pk).update(application=application)
+    ticket.refresh_from_db()
+    return ticket, replayed
+
+
 def hand_over(counter: Counter, receipt: str, caller: Caller) -> Ticket:
     """统一窗口出件: the centre's pickup window hands a finished result (approved, to be picked up at this
     centre) to the citizen of its current ticket; the application becomes delivered, recorded as done by the
@@ -549,7 +665,10 @@ def hand_over(counter: Counter, receipt: str, caller: Caller) -> Ticket:
     clerk = _clerk(counter, caller)
     if clerk is None:
         raise Refusal(409, "no_clerk", "请先在窗口签到", "a clerk must sign in at this window first")
-    application = _application(receipt)
+    # the receipt the citizen shows, or the one their pickup ticket was taken with
+    application = (
+        _application(receipt) if (receipt or "").strip() or ticket.application_id is None else ticket.application
+    )
     if application.delivery != DeliveryMethod.PICKUP or application.centre_id != counter.centre_id:
         raise Refusal(
             409,
@@ -603,7 +722,7 @@ def hall_figures(days: int = RECENT_DAYS, now: dt.datetime | None = None) -> lis
         {
             "centre": centre,
             "category": category,
-            "category_en": WindowCategory(category).label_en,
+            "category_en": queue_of(category).label_en,
             "issued": g["issued"],
             "served": g["served"],
             "no_shows": g["no_shows"],
@@ -627,7 +746,8 @@ def display_state(centre: CentrePage, now: dt.datetime | None = None, calls: int
         .select_related("counter")
         .order_by("-called_at", "-pk")[:calls]
     )
-    counts = dict.fromkeys((c.value for c in WindowCategory), 0)
+    queues = [*WindowCategory, PICKUP]
+    counts = dict.fromkeys((c.value for c in queues), 0)
     for category in Ticket.objects.filter(centre=centre, date=today, status=TicketStatus.WAITING).values_list(
         "category", flat=True
     ):
@@ -647,7 +767,7 @@ def display_state(centre: CentrePage, now: dt.datetime | None = None, calls: int
         ],
         "waiting": [
             {"category": c.value, "category_en": c.label_en, "count": counts[c.value]}
-            for c in WindowCategory
+            for c in queues
             if counts[c.value]
         ],
     }

@@ -1,6 +1,8 @@
 """The hall's pages: the calling display (public: ticket numbers and windows only), the window clerk's desk
 and the volunteers' list of help requests (signed-in staff with the permission, at their own centre)."""
 
+import secrets
+
 from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied
 from django.http import FileResponse, JsonResponse
@@ -9,12 +11,16 @@ from django.urls import reverse
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods
 
+from cms.applications import services as applications
+from cms.applications.enums import ApplicantKind, DeliveryMethod
 from cms.centres.models import CentrePage
 from cms.core.caller import Caller
 from cms.core.errors import error_body
 from cms.hall import services, speech
 from cms.hall.enums import TicketStatus
 from cms.hall.models import Counter
+from cms.identity.privacy import NOTICE_VERSION
+from cms.services.models import ServiceGuidePage
 from guides import clock
 from guides.enums import WindowCategory
 from guides.hours import TZ
@@ -89,10 +95,87 @@ DESK_ACTIONS = {
 RECEIPT_ACTIONS = {"application": services.link_application, "hand-over": services.hand_over}
 
 
+class _Apply:
+    """The window's new application (前台综合受理) on the desk page: the guide's generated form, the values as
+    posted (kept on a refusal, the ID number too: the clerk typed it from the card) and the errors by field."""
+
+    def __init__(self, counter: Counter, code: str, values: dict):
+        self.code = (code or "").strip().upper()
+        self.values = values
+        self.error = ""
+        self.errors: dict[str, str] = {}
+        self.form = None
+        if self.code:
+            try:
+                self.form = applications.form_for(applications.window_guide(self.code))
+            except Refusal as refusal:
+                self.refused(refusal)
+        if self.form is not None:
+            pickup_here = any(c.pk == counter.centre_id for c in self.form.centres)
+            values.setdefault("applicant_kind", self.form.applicant_kinds[0])
+            values.setdefault("delivery", self.form.deliveries[0])
+            values.setdefault("centre", counter.centre.code if pickup_here else "")
+        values.setdefault("form_key", secrets.token_urlsafe(24))
+
+    def refused(self, refusal: Refusal) -> None:
+        self.error, self.errors = refusal.message, refusal.field_messages()
+
+    def context(self) -> dict:
+        return {
+            "form": self.form,
+            "guide": self.form.guide if self.form else None,
+            "code": self.code,
+            "values": self.values,
+            "errors": self.errors,
+            "error": self.error,
+            "kinds": ApplicantKind,
+            "methods": DeliveryMethod,
+            "keep_id": True,
+            "notice_version": NOTICE_VERSION,  # the citizen at the window agrees as one online does
+            "rows": applications.material_rows(self.form, self.values, self.errors) if self.form else [],
+        }
+
+
+def _accept(request, counter: Counter, caller: Caller, apply: _Apply) -> None:
+    """Submit the desk's application form for the current ticket; a refusal stays on the form."""
+    data = request.POST
+    files = {field: request.FILES.getlist(field) for field in request.FILES}
+    key = data.get("form_key", "")
+    payload = {k: v for k, v in data.items() if k not in ("csrfmiddlewaretoken", "form_key")}
+    payload["files"] = sorted(f"{field}:{f.name}:{f.size}" for field, group in files.items() for f in group)
+    services.accept_application(
+        counter,
+        apply.code,
+        data,
+        files,
+        caller,
+        services.checked_card(data),
+        key if 8 <= len(key) <= 100 else None,
+        payload,
+    )
+
+
+def _act(request, action: str, counter: Counter, caller: Caller, apply: _Apply) -> str | None:
+    """Do the desk's `action`; an error to show, or None. A refusal is raised."""
+    if action == "transfer":
+        services.transfer(counter, request.POST.get("category", ""), caller)
+    elif action == "accept":
+        _accept(request, counter, caller, apply)
+    elif action in RECEIPT_ACTIONS:
+        RECEIPT_ACTIONS[action](counter, request.POST.get("receipt", ""), caller)
+    elif action in DESK_ACTIONS:
+        if DESK_ACTIONS[action](counter, caller) is None:  # only call-next answers None: nobody waits
+            return "无人等候 / nobody is waiting"
+    elif action != "sign-in":
+        raise Refusal(400, "invalid", "未知操作", "unknown action")
+    return None
+
+
 @require_http_methods(["GET", "POST"])
 def desk(request, counter_id: int):
     """One window's desk: call, recall, start, done, no-show and transfer, link the application received for
-    the ticket, and at the pickup window hand a result over — as through the counter API.
+    the ticket or accept a new one (the guide's generated form, files from the window's scanner), and at the
+    pickup window hand a result over — as through the counter API.
     Acting here (or "sign in") signs the clerk in at the window: its device's calls are then recorded as theirs."""
     counter = get_object_or_404(Counter.objects.select_related("centre"), pk=counter_id, revoked_at__isnull=True)
     refused = _staff_at(request, counter.centre_id, SERVE)
@@ -100,36 +183,39 @@ def desk(request, counter_id: int):
         return refused
     caller = Caller.staff(request.user, request)
     error = None
+    posted = {k: v for k, v in request.POST.items() if k != "csrfmiddlewaretoken"}
+    apply = _Apply(counter, request.POST.get("guide") or request.GET.get("guide", ""), posted)
+    status = 200
     if request.method == "POST":
         action = request.POST.get("action", "")
         if counter.clerk_id != request.user.pk:  # whoever acts at the window sits at it
             Counter.objects.filter(pk=counter.pk).update(clerk=request.user)
             counter.clerk = request.user
         try:
-            if action == "transfer":
-                services.transfer(counter, request.POST.get("category", ""), caller)
-            elif action in RECEIPT_ACTIONS:
-                RECEIPT_ACTIONS[action](counter, request.POST.get("receipt", ""), caller)
-            elif action in DESK_ACTIONS:
-                if DESK_ACTIONS[action](counter, caller) is None:  # only call-next answers None: nobody waits
-                    error = "无人等候 / nobody is waiting"
-            elif action != "sign-in":
-                raise Refusal(400, "invalid", "未知操作", "unknown action")
+            error = _act(request, action, counter, caller, apply)
         except Refusal as refusal:
-            error = refusal.message
-        if error is None:
+            status = refusal.status if action == "accept" else 409
+            if action == "accept":
+                apply.refused(refusal)
+            else:
+                error = refusal.message
+        if error is None and status == 200:
             return redirect("hall:desk", counter_id=counter.pk)
+        status = 409 if error else status
     today = clock.now().astimezone(TZ).date()
-    queue = services.waiting(counter.centre_id, counter.categories, today)
+    queue = services.waiting(counter.centre_id, services.queues_of(counter), today)
+    guides = ServiceGuidePage.objects.live().filter(status="active").order_by("category", "code")
     context = {
         "counter": counter,
         "current": services.current(counter),
-        "waiting": {category: queue.filter(category=category).count() for category in counter.categories},
+        "waiting": {category: queue.filter(category=category).count() for category in services.queues_of(counter)},
         "served_today": counter.tickets.filter(date=today, status=TicketStatus.DONE).count(),
         "categories": list(WindowCategory),
         "error": error,
+        "apply": apply.context(),
+        "guides": guides.values_list("code", "title"),
     }
-    return render(request, "hall/desk.html", context, status=409 if error else 200)
+    return render(request, "hall/desk.html", context, status=status)
 
 
 @require_http_methods(["GET", "POST"])

@@ -15,6 +15,7 @@ from cms.core.caller import Caller
 from cms.core.enums import Channel
 from cms.core.errors import limit_page
 from cms.hall import services
+from cms.hall.enums import PICKUP, queue_of
 from cms.identity import codes
 from guides.enums import WindowCategory
 from guides.refusal import Refusal
@@ -30,10 +31,26 @@ class WebTicketForm(forms.Form):
         widget=forms.TextInput(attrs={"autocomplete": "one-time-code", "inputmode": "numeric"}),
     )
 
+    receipt = forms.CharField(
+        label=gettext_lazy("Receipt (only to collect a finished result)"), max_length=24, required=False
+    )
+    id_number = forms.CharField(
+        label=gettext_lazy("ID number of the applicant (only to collect a finished result)"),
+        max_length=30,
+        required=False,
+        widget=forms.TextInput(attrs={"autocomplete": "off", "spellcheck": "false"}),
+    )
+
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         english = translation.get_language() == "en"
-        self.fields["category"].choices = [(c.slug, c.label_en if english else c.value) for c in WindowCategory]
+        self.fields["category"].choices = [
+            *((c.slug, c.label_en if english else c.value) for c in WindowCategory),
+            (
+                PICKUP.slug,
+                _("Collect a finished result") if english else f"{PICKUP}（{_('Collect a finished result')}）",
+            ),
+        ]
 
 
 def _put_on_form(form, refusal: Refusal) -> None:
@@ -49,7 +66,7 @@ def _put_on_form(form, refusal: Refusal) -> None:
 def web_ticket(request, centre: str):
     page = get_object_or_404(CentrePage.objects.live(), code=centre)
     form = WebTicketForm(request.POST or None, initial={"category": request.GET.get("category", "")})
-    caller = Caller.of(request, Channel.WEB)
+    caller = Caller.of(request, Channel.WEB, id_number=request.POST.get("id_number", ""))
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
@@ -59,13 +76,13 @@ def web_ticket(request, centre: str):
                 messages.info(request, sent % {"minutes": minutes})
             else:
                 ticket = services.take_web_ticket(
-                    page.code, data["category"], data["phone"], data["phone_code"], caller
+                    page.code, data["category"], data["phone"], data["phone_code"], caller, receipt=data["receipt"]
                 )
                 ahead = services.ahead_of(ticket)
                 context = {
                     "centre": page,
                     "ticket": ticket,
-                    "category": WindowCategory(ticket.category),
+                    "category": queue_of(ticket.category),
                     "ahead": ahead,
                     "wait": services.estimated_wait_minutes(ticket, ahead),
                     "notify_ahead": services.NOTIFY_AHEAD,

@@ -71,6 +71,8 @@ def cancel_booking(request, code: str):
     if elsewhere:
         return elsewhere
     booking = _mine(identity, code)
+    if request.POST.get("confirm") != "1" and booking.live:
+        return booking_pages.confirm_cancel(request, booking, request.path, reverse("identity_my:bookings"))
     try:
         bookings.cancel(booking, caller_of(request, identity))
     except Refusal as refusal:

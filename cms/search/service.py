@@ -27,6 +27,7 @@ from guides.search import (
     IndexUnavailable,
     SearchIndex,
     SearchResults,
+    Suggestion,
     analysis,
     fingerprint,
     guide_data,
@@ -240,6 +241,18 @@ def search_guides(
         )
         request_rebuild(str(exc))
         return results
+
+
+def suggest_guides(prefix: str, limit: int = 8) -> list[Suggestion]:
+    """Search-as-you-type: guides whose name or keywords (or their pinyin, initials) start with `prefix`.
+    Without an index, the database's answer for the prefix as a query, and a rebuild."""
+    _follow_now_and_then()
+    try:
+        return index().suggest(prefix, limit=limit)
+    except IndexUnavailable as exc:
+        log.warning("search index unavailable, suggesting from the database: %s", exc)
+        request_rebuild(str(exc))
+        return [Suggestion(h.code, h.name, h.name_en) for h in database_search(prefix, limit=limit).hits]
 
 
 def database_search(

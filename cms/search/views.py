@@ -5,18 +5,20 @@ import datetime as dt
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
-from django.http import Http404
+from django.http import Http404, JsonResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_GET
 
+from cms.core import i18n
 from cms.search import log as search_log
 from cms.search.models import Synonym
-from cms.search.service import search_guides
+from cms.search.service import search_guides, suggest_guides
 from cms.services.models import ServiceGuidePage
 from guides.enums import WindowCategory
 
 PER_PAGE = 10
+SUGGESTIONS = 8
 
 
 def _category(value: str) -> WindowCategory | None:
@@ -58,6 +60,23 @@ def search_page(request):
         context["logged"] = search_log.record_search(q, results.total) if number == 1 else search_log.masked(q)
         context["page_obj"] = Paginator(range(results.total), PER_PAGE).get_page(number) if results.total else None
     return render(request, "search/search.html", context)
+
+
+@require_GET
+def suggest(request):
+    """Suggestions for the site's search boxes as the visitor types (cms/static/js/suggest.js): live guides
+    only, each with its name and address in the page's language. Not logged: half-typed words are no searches."""
+    q = request.GET.get("q", "").strip()[:100]
+    hits = suggest_guides(q, limit=SUGGESTIONS) if q else []
+    pages = {p.code: p for p in ServiceGuidePage.objects.live().filter(code__in=[h.code for h in hits])}
+    items = [
+        {"code": h.code, "name": i18n.pick(h.name, h.name_en), "url": pages[h.code].get_url(request)}
+        for h in hits
+        if h.code in pages
+    ]
+    response = JsonResponse({"items": items, "count": len(items)}, json_dumps_params={"ensure_ascii": False})
+    response["Cache-Control"] = "public, max-age=60"
+    return response
 
 
 @require_GET

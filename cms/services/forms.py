@@ -12,6 +12,7 @@ from django import forms
 from wagtail.admin.forms import WagtailAdminPageForm
 
 from cms.centres.models import CentrePage
+from cms.core import i18n
 from guides.enums import Delivery
 from guides.schema import FeeItem, Guide
 from guides.validate import Problem, check_catalogue, check_guide
@@ -112,7 +113,7 @@ class GuideAdminForm(WagtailAdminPageForm):
         return data, rows
 
     def _show(self, problem: Problem, rows: dict[str, list[forms.Form]]) -> None:
-        message = f"{problem.zh} / {problem.en}"
+        message = i18n.pick(problem.zh, problem.en)  # in the editor's language (Wagtail activates their choice)
         path = problem.field
         for prefix, (relation, bare_field) in sorted(_FORMSETS.items(), key=lambda item: -len(item[0])):
             if path != prefix and not path.startswith(prefix + "["):

@@ -184,6 +184,7 @@ class ServiceGuidePage(Page):
         context["today"] = now.date()
         context["centres"] = [(link.centre, opening.today(link.centre, category, now)) for link in links]
         context["page_url"] = absolute(self.url, request)
+        context["category_slug"] = category.slug  # a ticket for today in its queue (/queue/<centre>/?category=)
         return context
 
 

@@ -8,6 +8,7 @@ from wagtail.admin.menu import MenuItem
 from wagtail.snippets.models import register_snippet
 from wagtail.snippets.views.snippets import SnippetViewSet
 
+from cms.core import i18n
 from cms.services import copying, views
 from cms.services.models import Department, ServiceGuidePage
 from cms.services.standard import untranslated_fields
@@ -50,7 +51,7 @@ def remind_of_untranslated_texts(request, page):
         return
     warnings = untranslated_fields(page)
     if warnings:
-        fields = "、".join(w.field for w in warnings[:8]) + ("…" if len(warnings) > 8 else "")
-        messages.warning(
-            request, f"{len(warnings)} 处文字尚无英文 / {len(warnings)} texts still have no English: {fields}"
-        )
+        names, more, n = [w.field for w in warnings[:8]], "…" if len(warnings) > 8 else "", len(warnings)
+        zh = f"{n} 处文字尚无英文：{'、'.join(names)}{more}"
+        message = i18n.pick(zh, f"{n} texts still have no English: {', '.join(names)}{more}")
+        messages.warning(request, message)  # in the editor's language

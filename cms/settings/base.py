@@ -58,6 +58,7 @@ INSTALLED_APPS = [
     "django.contrib.sessions",
     "django.contrib.messages",
     "django.contrib.staticfiles",
+    "django.contrib.sitemaps",  # sitemap.xml of guides and centres (cms/home/sitemaps.py)
 ]
 
 MIDDLEWARE = [
@@ -144,6 +145,9 @@ APPLICATION_UPLOAD_MAX_FILES = 20
 APPLICATION_IMAGE_MAX_PIXELS = 16_000_000
 APPLICATION_IMAGE_TOTAL_PIXELS = 64_000_000
 APPLICATION_SUPPLEMENT_DAYS = 5  # working days to supply a 容缺 material
+# A website form's kept files (cms/applications/drafts.py) not touched for this long are removed: the session
+# that kept them has ended (it ends with the browser) or been left.
+APPLICATION_DRAFT_HOURS = 24
 
 # API abuse limits (cms/core/limits.py, docs/security.md): (requests, seconds) per scope and identity.
 # Kiosks count per device (many citizens share one), other callers per IP address, and every request
@@ -208,7 +212,8 @@ WAGTAIL_SITE_NAME = "最多跑一次 · 平湖市政务服务"
 SITE_URL = os.environ.get("SITE_URL", "").rstrip("/")
 WAGTAILADMIN_BASE_URL = SITE_URL or f"http://127.0.0.1:{os.environ.get('PORT', '8000')}"
 WAGTAIL_I18N_ENABLED = False
-WAGTAILSEARCH_BACKENDS = {"default": {"BACKEND": "wagtail.search.backends.database"}}
+# The database backend, plus guides found by code and by our Chinese search in page searches (cms/search/backend.py)
+WAGTAILSEARCH_BACKENDS = {"default": {"BACKEND": "cms.search.backend"}}
 # Our Chinese search (guides/search, cms/search): each app server keeps its own Whoosh index here.
 SEARCH_INDEX_DIR = Path(os.environ.get("SEARCH_INDEX_DIR", DATA_DIR / "search-index"))
 SEARCH_INDEX_LOCK_TIMEOUT = 5.0  # seconds a writer waits for the index before queueing its change

@@ -2,6 +2,7 @@
 type into (never the system keyboard), QR images. Styles are in widgets.kv."""
 
 import io
+import re
 from pathlib import Path
 
 from kivy.core.image import Image as CoreImage
@@ -13,6 +14,8 @@ from kivy.uix.image import Image
 from kivy.uix.label import Label
 
 from kiosk.services.qr import qr_png
+
+_MARKUP = re.compile(r"\[/?[a-z_]+(=[^\]]*)?\]")  # Kivy's tags: [b], [/b], [color=#c00], [size=20] …
 
 
 class KButton(ButtonBehavior, Label):
@@ -55,6 +58,31 @@ class KButton(ButtonBehavior, Label):
 
 class KLabel(Label):
     """Wrapping text whose height follows its content."""
+
+
+class LineLabel(Label):
+    """One line, left-aligned and centred vertically, shortened with "…" only when it may not fit.
+
+    Its texture is only as large as its text. Without a GPU every texture's pixels are uploaded at each
+    change, and a row-wide one (`text_size: self.size`) cost search-as-you-type more than the search did
+    (benchmarks/kiosk_bench.py --profile). A text that may be too long is laid out in the row's width
+    (`text_size`), so Kivy shortens it; the test is conservative: no glyph is wider than one em.
+    """
+
+    def on_kv_post(self, base_widget):
+        for name in ("text", "width", "font_size", "markup", "padding"):
+            self.fbind(name, self._fit)
+        self._fit()
+
+    def _fit(self, *args) -> None:
+        shown = strip_markup(self.text) if self.markup else self.text
+        room = max(self.width - self.padding[0] - self.padding[2], 1)
+        self.text_size = (None, None) if len(shown) * self.font_size <= room else (room, None)
+
+
+def strip_markup(text: str) -> str:
+    """The characters a markup text shows ("[b]身份[/b]证" → "身份证")."""
+    return _MARKUP.sub("", text).replace("&bl;", "[").replace("&br;", "]").replace("&amp;", "&")
 
 
 class Card(BoxLayout):

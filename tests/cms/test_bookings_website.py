@@ -145,10 +145,19 @@ def test_manage_needs_code_and_id_number_and_cancels_by_post(browser, slots):
     detail = stranger.get(response["Location"]).content.decode()
     assert code in detail and "<script" not in detail
     assert stranger.get(f"/booking/manage/{code}/cancel/").status_code == 405
+    token = hidden(detail, "csrfmiddlewaretoken")
+    asked = stranger.post(f"/booking/manage/{code}/cancel/", {"csrfmiddlewaretoken": token})
+    assert asked.status_code == 200 and Booking.objects.get().status == "booked"  # asks once more
+    page = asked.content.decode()
+    assert "确定取消这个预约吗？" in page and 'name="confirm" value="1"' in page and code in page
+    assert f'href="/booking/manage/{code}/"' in page  # no, keep it
     cancelled = stranger.post(
-        f"/booking/manage/{code}/cancel/", {"csrfmiddlewaretoken": hidden(detail, "csrfmiddlewaretoken")}
+        f"/booking/manage/{code}/cancel/", {"csrfmiddlewaretoken": hidden(page, "csrfmiddlewaretoken"), "confirm": "1"}
     )
     assert cancelled.status_code == 302 and Booking.objects.get().status == "cancelled"
+    again = stranger.get(cancelled["Location"]).content.decode()
+    assert "再次预约" in again and ".ics" not in again
+    assert f"/booking/?guide={Booking.objects.get().guide_code}&amp;centre=" in again
 
 
 def test_reschedule_on_the_website(browser, slots):

@@ -35,6 +35,7 @@ from cms.services.models import ServiceGuidePage
 from guides.validate import CHINESE
 from tests.cms.test_applications import pdf
 from tests.cms.test_english import VOID, chinese_outside_allow_list
+from tests.support.applications import apply_on_website
 from tests.support.bookings import CONSENT, future_slots, id_number
 
 pytestmark = pytest.mark.django_db
@@ -227,9 +228,16 @@ def booking_to_rebook(client, language):
 def booking_cancelled_with_its_message(client, language):
     booked = _book(client, language)[1]
     detail = booked["Location"].replace("/done/", "/manage/")
-    cancelled = client.post(detail + "cancel/")
+    cancelled = client.post(detail + "cancel/", {"confirm": "1"})
     assert cancelled.status_code == 302
     return client.get(cancelled["Location"])
+
+
+def booking_cancel_asks_once_more(client, language):
+    booked = _book(client, language)[1]
+    asked = client.post(booked["Location"].replace("/done/", "/manage/") + "cancel/")
+    assert asked.status_code == 200 and 'name="confirm"' in asked.content.decode()
+    return asked
 
 
 def booking_find(client, language):
@@ -270,10 +278,15 @@ def _person(language, **changes) -> dict:
 
 def _apply(client, language, code=DEFERRABLE, **changes):
     """Apply on the website, leaving the 容缺 material out: the application waits for a supplement."""
+    return apply_on_website(client, f"{prefix(language)}/apply/{code}/", _apply_form(client, language, code, **changes))
+
+
+def _apply_form(client, language, code=DEFERRABLE, **changes) -> dict:
+    """The form as filled in, leaving the 容缺 material out."""
     form = applications.form_for(ServiceGuidePage.objects.get(code=code))
     page = client.get(f"{prefix(language)}/apply/{code}/").content.decode()
     files = {m.field: SimpleUploadedFile(f"scan{m.position}.pdf", PDF) for m in form.asked if m.required}
-    data = {
+    return {
         "form_key": hidden(page, "form_key"),
         "language": hidden(page, "language"),
         **_person(language, email="li@example.com"),
@@ -282,7 +295,6 @@ def _apply(client, language, code=DEFERRABLE, **changes):
         **files,
         **changes,
     }
-    return client.post(f"{prefix(language)}/apply/{code}/", data)
 
 
 def apply_choose(client, language):
@@ -324,16 +336,33 @@ def application_find_too_often(client, language):
     return response
 
 
+def _status_url(language) -> str:
+    return f"{prefix(language)}/apply/status/{Application.objects.get().receipt}/"
+
+
+def apply_check_answers(client, language):
+    form = _apply_form(client, language)
+    checking = client.post(f"{prefix(language)}/apply/{DEFERRABLE}/", form)
+    assert checking.status_code == 302 and checking["Location"].endswith("/check/")
+    return client.get(checking["Location"])
+
+
+def application_submitted(client, language):
+    applied = _apply(client, language)
+    assert applied.status_code == 302 and "/apply/submitted/" in applied["Location"]
+    return client.get(applied["Location"])
+
+
 def application_status_awaiting_a_supplement(client, language):
     applied = _apply(client, language)
     assert applied.status_code == 302
     assert Application.objects.get().status == ApplicationStatus.PENDING_SUPPLEMENT
-    return client.get(applied["Location"])
+    return client.get(_status_url(language))
 
 
 def application_status_supplement_refused(client, language):
-    applied = _apply(client, language)
-    response = client.post(applied["Location"] + "supplement/")  # nothing supplied
+    _apply(client, language)
+    response = client.post(_status_url(language) + "supplement/")  # nothing supplied
     assert 'class="errors"' in response.content.decode()
     return response
 
@@ -348,6 +377,7 @@ PAGES = [
     booking_detail_with_times_to_move_to,
     booking_to_rebook,
     booking_cancelled_with_its_message,
+    booking_cancel_asks_once_more,
     booking_find,
     booking_not_found,
     booking_find_too_often,
@@ -355,6 +385,8 @@ PAGES = [
     apply_form_for_a_person,
     apply_form_for_a_company,
     apply_errors,
+    apply_check_answers,
+    application_submitted,
     application_find,
     application_not_found,
     application_find_too_often,

@@ -6,6 +6,7 @@ import io
 
 import pytest
 from django.core.management import CommandError, call_command
+from django.test import Client
 from stdnum.cn import ric
 
 from cms.bookings.models import Slot
@@ -114,7 +115,8 @@ def test_a_retried_ticket_request_answers_the_same_ticket(client, hall_day, kios
 
 
 def test_a_ticket_needs_a_kiosk_of_that_centre_and_a_category(client, hall_day, kiosk):
-    assert_error(take(client, {}), 401, "unauthorised")
+    # neither a kiosk nor the website's session with its CSRF token (the test client skips CSRF unless told)
+    assert_error(take(Client(enforce_csrf_checks=True), {}), 401, "unauthorised")
     assert_error(take(client, kiosk, centre="zhapu"), 409, "wrong_centre")
     assert_error(take(client, kiosk, category="nothing"), 400, "invalid", "category")
     KioskDevice.objects.update(centre=None)

@@ -77,7 +77,9 @@ def test_tickets_from_the_web_stop_when_the_hours_end(client, hall_day, outbox):
     assert not Ticket.objects.exists()
 
 
-def test_the_phone_is_texted_once_when_the_call_leaves_three_ahead(client, hall_day, outbox):
+def test_the_phone_is_texted_once_when_the_call_leaves_three_ahead(
+    client, hall_day, outbox, django_capture_on_commit_callbacks
+):
     kiosk = {"Authorization": f"Bearer {make_kiosk()}"}
     for _ in range(4):
         assert take(client, kiosk).status_code == 201
@@ -88,14 +90,19 @@ def test_the_phone_is_texted_once_when_the_call_leaves_three_ahead(client, hall_
     _, token = make_counter(1)
     notices = lambda: [t for t in texts(outbox) if "code" not in t]  # noqa: E731
     assert notices() == []  # four ahead: nothing yet
-    assert window(client, token, "call-next").status_code == 200  # this call leaves three ahead
+    with django_capture_on_commit_callbacks() as after_commit:
+        assert window(client, token, "call-next").status_code == 200  # this call leaves three ahead
+    assert notices() == [] and len(after_commit) == 1  # not inside the call's transaction: after it commits
+    after_commit[0]()
     assert len(notices()) == 1
     assert f"排队号 {mine.number}" in notices()[0]["text"] and "前面还有 3 人" in notices()[0]["text"]
-    for _ in range(3):  # the next calls leave two, one, none ahead: no second text
+    with django_capture_on_commit_callbacks(execute=True) as later:
+        for _ in range(3):  # the next calls leave two, one, none ahead: no second text
+            assert window(client, token, "done").status_code == 200
+            assert window(client, token, "call-next").status_code == 200
         assert window(client, token, "done").status_code == 200
-        assert window(client, token, "call-next").status_code == 200
-    assert window(client, token, "done").status_code == 200
-    assert window(client, token, "call-next").json()["ticket"] == mine.number
+        assert window(client, token, "call-next").json()["ticket"] == mine.number
+    assert len(later) == 4  # each call looked, once it had committed
     assert len(notices()) == 1
     mine.refresh_from_db()
     assert mine.notified_at is not None and mine.notified_at < mine.first_called_at

@@ -140,9 +140,12 @@ def test_a_booking_typed_in_my_name_shows_unverified_in_my_bookings_and_i_cancel
     mine = sign_in(me, site, "idp-zhangming")
     row = re.search(rf"<tr>\s*<td>{code}</td>.*?</tr>", mine.text, re.S)
     assert row and "未核验" in row.group(0)
+    token = hidden(mine.text, "csrfmiddlewaretoken")
+    asked = me.post(f"{site}/my/bookings/{code}/cancel/", data={"csrfmiddlewaretoken": token}, timeout=30)
+    assert asked.status_code == 200 and 'name="confirm" value="1"' in asked.text  # asks once more
     cancelled = me.post(
         f"{site}/my/bookings/{code}/cancel/",
-        data={"csrfmiddlewaretoken": hidden(mine.text, "csrfmiddlewaretoken")},
+        data={"csrfmiddlewaretoken": hidden(asked.text, "csrfmiddlewaretoken"), "confirm": "1"},
         timeout=30,
     )
     assert cancelled.url == f"{site}/my/bookings/" and "预约已取消" in cancelled.text

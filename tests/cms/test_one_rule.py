@@ -15,6 +15,7 @@ from cms.centres.models import CentrePage
 from cms.core.models import LookupLock
 from cms.devices.models import KioskDevice
 from tests.cms.test_applications import delivery_for, files_for, form_of, person
+from tests.support.applications import apply_on_website
 from tests.support.bookings import CONSENT, id_number
 
 pytestmark = pytest.mark.django_db
@@ -130,7 +131,8 @@ class Web:
         found = self.look_up(code, id_no)
         if found.status != 302:
             return found
-        return Answer.of(self.client.post(f"/booking/manage/{code}/cancel/", REMOTE_ADDR=self.address))
+        form = {"confirm": "1"}  # the second step: the first asks once more
+        return Answer.of(self.client.post(f"/booking/manage/{code}/cancel/", form, REMOTE_ADDR=self.address))
 
     def reschedule(self, code: str, id_no: str, slot) -> Answer:
         found = self.look_up(code, id_no)
@@ -141,7 +143,8 @@ class Web:
 
     def apply(self, data: dict) -> Answer:
         data = {**data, "form_key": f"form-{uuid.uuid4()}"}
-        return Answer.of(self.client.post(f"/apply/{data['guide']}/", data=data, REMOTE_ADDR=self.address))
+        url = f"/apply/{data['guide']}/"
+        return Answer.of(apply_on_website(self.client, url, data, REMOTE_ADDR=self.address))
 
     def status(self, receipt: str, id_no: str) -> Answer:
         form = {"receipt": receipt, "id_number": id_no}

@@ -41,6 +41,7 @@ from tests.cms.test_applications import (
     upload,
 )
 from tests.cms.test_production import production
+from tests.support.applications import apply_on_website
 from tests.support.servers import REPO, gunicorn
 
 pytestmark = pytest.mark.django_db
@@ -222,7 +223,7 @@ def test_a_damaged_pdf_is_refused_with_its_reason(client):
 def test_application_and_booking_pages_are_not_kept_and_the_session_ends_with_the_browser(client):
     form = form_of(IMMEDIATE)
     data = {"guide": IMMEDIATE, **person(), **delivery_for(form), **files_for(form)}
-    submitted = client.post(f"/apply/{IMMEDIATE}/", data=data)
+    submitted = apply_on_website(client, f"/apply/{IMMEDIATE}/", data)
     assert submitted.status_code == 302, submitted.content
     session_cookie = submitted.cookies[django_settings.SESSION_COOKIE_NAME]
     assert not session_cookie["max-age"] and not session_cookie["expires"]  # before: two weeks

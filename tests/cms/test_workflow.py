@@ -272,7 +272,6 @@ def test_validator_messages_appear_on_the_fields_of_a_new_guide(client, changes,
         assert any(text in e for e in form.errors[field]), form.errors
     else:
         assert any(text in e for e in form.formsets["fee_items"].non_form_errors())
-    assert "/" in str(form.errors) or form.formsets["fee_items"].non_form_errors()  # "中文 / English"
     assert text in response.content.decode()
     assert not ServiceGuidePage.objects.filter(code="330482-GA-990").exists()
 
@@ -288,10 +287,10 @@ def test_validator_messages_land_on_the_inline_row_they_name(client):
     response = client.post(reverse("wagtailadmin_pages:edit", args=(page.pk,)), data | {"action-publish": "1"})
     assert response.status_code == 200
     materials = response.context["form"].formsets["materials"]
-    assert any("电子证照库" in e and "e-licence library" in e for e in materials.forms[0].errors["source"])
+    assert any("电子证照库" in e for e in materials.forms[0].errors["source"])  # in the editor's language (zh)
     assert not materials.forms[1].errors
     steps = response.context["form"].formsets["steps"]
-    assert any("超过承诺时限" in e and "committed limit" in e for e in steps.non_form_errors())
+    assert any("超过承诺时限" in e for e in steps.non_form_errors())
     page.refresh_from_db()
     assert page.materials.all()[0].source == "government" and not page.has_unpublished_changes
 

@@ -412,6 +412,8 @@ def test_settings_from_file_then_environment(tmp_path):
     )
     assert settings.load(None, {"CMS_URL": "https://x.example"}).cms_url == "https://x.example"
     assert settings.load(None, {"KIOSK_DATA_DIR": "var/k2"}).data_dir == settings.ROOT / "var" / "k2"
+    # no antialiasing unless asked: without a GPU it doubles each frame's cost
+    assert (loaded.multisamples, settings.load(None, {"KIOSK_MULTISAMPLES": "4"}).multisamples) == (0, 4)
 
 
 @pytest.mark.parametrize(
@@ -425,6 +427,7 @@ def test_settings_from_file_then_environment(tmp_path):
         ("", {"KIOSK_LANGUAGE": "fr"}, "KIOSK_LANGUAGE: language = 'fr': Input should be 'zh_Hans' or 'en'"),
         ("", {"KIOSK_IDLE_TIMEOUT": "0"}, "KIOSK_IDLE_TIMEOUT: idle_timeout = '0': Input should be greater than 0"),
         ("width = 'wide'\n", {}, "kiosk.toml: width = 'wide'"),
+        ("", {"KIOSK_MULTISAMPLES": "-2"}, "KIOSK_MULTISAMPLES: multisamples = '-2': Input should be greater"),
     ],
 )
 def test_settings_errors_name_the_problem(tmp_path, text, environ, complaint):

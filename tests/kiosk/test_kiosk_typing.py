@@ -52,3 +52,22 @@ def test_results_reuse_a_screenful_of_row_widgets(make_kiosk):
     again = {id(w) for w in layout.children}
     assert len(again) <= visible
     assert first & again, "the rows were built anew instead of reused"
+
+
+def test_result_rows_draw_textures_only_as_large_as_their_text(make_kiosk):
+    """Without a GPU each label texture's pixels are uploaded whenever its text changes: a short name's
+    texture is as wide as the name, not the row; a name too long for the row is cut with "…" in its width."""
+    k = make_kiosk()
+    vm = k.app.vms["search"]
+    search_by_keyboard(k, "", "abc")
+    vm.query = "sfz"
+    k.until(lambda: vm.shown_query == "sfz" and vm.rows, "results for sfz")
+    k.frames(3)
+    rows = k.screen.ids.results.children[0].children
+    name = next(r for r in rows if r.name).children[-1]  # the row's first label: the name
+    assert 0 < name.texture_size[0] < name.width / 2, (name.texture_size, name.width)
+
+    name.text = "居民身份证申领" * 40
+    k.frames(2)
+    assert name.texture_size[0] <= name.width
+    assert name.is_shortened

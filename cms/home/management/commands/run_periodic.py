@@ -7,7 +7,8 @@ from django.core.management.base import BaseCommand
 class Command(BaseCommand):
     help = (
         "Run the periodic jobs every minute until stopped: scheduled publishing, no-shows and reminders, "
-        "overdue supplements, search-index upkeep (queued changes applied, a broken index rebuilt), expired "
+        "overdue supplements, abandoned application drafts' files, search-index upkeep (queued changes applied, "
+        "a broken index rebuilt), expired "
         "rate-limit counters removed, and hall tickets left uncalled at closing marked."
     )
 
@@ -21,6 +22,7 @@ class Command(BaseCommand):
             call_command("mark_no_shows", verbosity=0)
             call_command("send_reminders", verbosity=0)
             call_command("mark_supplements_overdue", verbosity=0)
+            call_command("purge_application_drafts", verbosity=0)
             call_command("rebuild_search_index", "--if-needed", verbosity=0)
             call_command("purge_counters", verbosity=0)
             call_command("purge_phone_codes", verbosity=0)
