@@ -21,6 +21,7 @@ from guides import clock
 from guides.applicants import applicant
 from guides.refusal import Refusal
 from tests.cms.test_applications import delivery_for, files_for, form_of, person
+from tests.support.applications import apply_on_website
 from tests.support.bookings import id_number
 
 pytestmark = pytest.mark.django_db
@@ -88,7 +89,7 @@ class Web(Api):
         form = form_of(APPLY)
         data = {"guide": APPLY, **person(), **delivery_for(form), **files_for(form), "form_key": f"f-{uuid.uuid4()}"}
         data.pop("consent")
-        return self.client.post(f"/apply/{APPLY}/", data={**data, **consent})
+        return apply_on_website(self.client, f"/apply/{APPLY}/", {**data, **consent})
 
     def refused(self, response, code: str, words: str) -> None:
         assert response.status_code == 400
