@@ -38,7 +38,7 @@ REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO))
 
 from guides.hours import TZ  # noqa: E402
-from tests.support.bookings import RawDatabase, fresh_postgres_database, id_number, run_clients  # noqa: E402
+from tests.support.bookings import CONSENT, RawDatabase, fresh_postgres_database, id_number, run_clients  # noqa: E402
 from tests.support.servers import gunicorn  # noqa: E402
 
 GUIDE = "330482-GA-001"
@@ -112,6 +112,7 @@ class People:
                 "name": f"测试{self.n}",
                 "phone": f"139{self.n:08d}",
                 "id_number": id_number(self.n),
+                **CONSENT,
             },
             "headers": {"Authorization": f"Bearer {self.tokens[-1]}"},
         }

@@ -40,7 +40,7 @@ REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO))
 
 from guides.hours import TZ  # noqa: E402
-from tests.support.bookings import RawDatabase, fresh_postgres_database, id_number  # noqa: E402
+from tests.support.bookings import CONSENT, RawDatabase, fresh_postgres_database, id_number  # noqa: E402
 from tests.support.servers import Gunicorn  # noqa: E402
 
 SETTINGS = "cms.settings.production"
@@ -156,6 +156,7 @@ class Workload:
             "name": f"测试{person}",
             "phone": f"139{person % 10**8:08d}",
             "id_number": id_number(person),
+            **CONSENT,
         }
         return "POST", "/api/v1/bookings", body, {**self.device(), "Idempotency-Key": str(uuid.uuid4())}
 

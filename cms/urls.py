@@ -9,6 +9,7 @@ from wagtail.documents import urls as wagtaildocs_urls
 from cms.api.api import api
 from cms.home import views as site_views
 from cms.home.sitemaps import SITEMAPS
+from cms.identity.views import notice_page
 
 urlpatterns = [
     path("admin/", include(wagtailadmin_urls)),
@@ -39,6 +40,7 @@ urlpatterns += i18n_patterns(
     path("queue/", include("cms.hall.web_urls")),  # 网上取号: a ticket for today from the website
     path("search/", include("cms.search.urls")),
     path("my/", include("cms.people.urls")),  # 我的预约 · 我的办件, signed in
+    path("privacy-notice/", notice_page, name="privacy_notice"),  # what booking and apply forms agree to
     path("", include(wagtail_urls)),
     prefix_default_language=False,
 )

@@ -191,7 +191,9 @@ def submit_application(request, response: HttpResponse):
     `id_number` (person) or `uscc` and `contact_name` (company), `phone`, optional `email` and `language`,
     `delivery` (pickup|express|electronic), `centre` (pickup) or `address` (express), and one file
     `material_<n>` per material of `GET /applications/forms/{code}` (or, for a required material with a
-    `not_needed_when` case such as a lost card, `material_<n>_not_needed=1`: the window checks the case).
+    `not_needed_when` case such as a lost card, `material_<n>_not_needed=1`: the window checks the case), and
+    `consent`: the `version` of `GET /api/v1/privacy-notice` the applicant agreed to (400 on `consent` when
+    missing or outdated).
     Answers 201 with the receipt (a replay of an `Idempotency-Key` answers the application as it is now,
     with `Idempotent-Replayed: true`).
     Rate-limited per caller and per identifier (429 with `Retry-After`)."""

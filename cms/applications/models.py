@@ -61,6 +61,9 @@ class Application(IdempotentModel):
     device = models.ForeignKey(
         "devices.KioskDevice", null=True, blank=True, on_delete=models.SET_NULL, related_name="applications"
     )
+    # the personal-information notice the person agreed to (cms/identity/privacy.py), and when
+    consent_version = models.CharField("告知版本 notice version", max_length=20, blank=True)
+    consented_at = models.DateTimeField("同意时间 consented", null=True, blank=True)
     created_at = models.DateTimeField("提交时间 submitted", auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 

@@ -32,6 +32,7 @@ from cms.core.caller import SYSTEM, Caller
 from cms.core.enums import Channel, Language
 from cms.core.i18n import in_language
 from cms.core.idempotency import Idempotency, idempotent_create
+from cms.identity.privacy import consented
 from cms.personal.keys import keyed_hash
 from cms.personal.masking import mask_identifier
 from cms.services.models import ServiceGuidePage
@@ -422,13 +423,15 @@ def submit(
     offered online or not; the clerk checks the ID card (`check_card`); the window's own calls are not
     counted as one caller's (a window serves everyone), the identifier's are. `note` goes on the first entry
     of the history (which window received it). `kept`: files checked earlier (the website's form keeps them
-    while the applicant corrects other fields)."""
+    while the applicant corrects other fields). `data["consent"]`: the version of the personal-information
+    notice agreed to (cms/identity/privacy.py)."""
     idempotency = idempotency or Idempotency(None, "")
     if (first := idempotency.find(Application.objects)) is not None:
         return first, True
     form = _form_counted(guide_code, caller)
     applicant, delivery = validate_applicant(form, data)
     check_card(caller, applicant)
+    notice_version, consented_at = consented(caller, applicant.identifier, data.get("consent", ""))
     limits.check("application", caller, id_number=applicant.identifier, by_caller=False)
     checked = {f: c for f, c in (kept or {}).items() if f in form.fields} | uploads.check_batch(files, form.fields)
     not_needed = not_needed_in_case(form, data)
@@ -461,6 +464,8 @@ def submit(
             committed_days=guide.committed_days,
             channel=caller.channel,
             device=caller.device,
+            consent_version=notice_version,
+            consented_at=consented_at,
         )
         idempotency.stamp(application)
         application.save()

@@ -22,6 +22,7 @@ from cms.core.caller import Caller
 from cms.core.enums import Channel, Language
 from cms.core.errors import limit_page
 from cms.core.idempotency import Idempotency
+from cms.identity.privacy import NOTICE_VERSION, has_consented, refusal_for
 from cms.identity.session import signed_in
 from cms.personal.masking import mask_name, mask_phone
 from cms.services.models import ServiceGuidePage
@@ -85,8 +86,9 @@ ANCHORS = {
     "delivery": "f-delivery",
     "centre": "f-centre",
     "address": "f-address",
+    "consent": "consent",  # forms/_consent.html
 }
-TYPED = ("applicant_kind", *PERSONAL_FIELDS, "delivery", "centre", "language", "form_key")
+TYPED = ("applicant_kind", *PERSONAL_FIELDS, "delivery", "centre", "language", "form_key", "consent")
 LAST_KEY = "onetrip_apply_submitted"  # {guide code: receipt}: a second click on "submit" finds the first's
 
 
@@ -101,13 +103,21 @@ def _anchor(field: str) -> str:
     return ANCHORS.get(field, f"f-{field}")
 
 
-def _problems(form, draft: drafts.Draft) -> dict[str, str]:
+def _asks_consent(request) -> bool:
+    """The notice's box is on the form unless the applicant signed in and agreed to this notice then."""
+    identity = signed_in(request)
+    return identity is None or not has_consented(identity)
+
+
+def _problems(request, form, draft: drafts.Draft) -> dict[str, str]:
     """Every field that is wrong or missing in the draft, with its message in the page's language."""
     language = translation.get_language() or ""
     errors: dict[str, str] = {}
     try:
         services.validate_applicant(form, draft.values)
     except Refusal as refusal:
+        errors.update(refusal.field_messages(language))
+    if _asks_consent(request) and (refusal := refusal_for(draft.values.get("consent", ""))):
         errors.update(refusal.field_messages(language))
     missing = services.missing_materials(form, draft.values, set(draft.files))
     errors.update({f: text.speak(language) for f, text in missing.items()})
@@ -152,6 +162,7 @@ def _form_page(request, form, draft: drafts.Draft, errors: dict[str, str], statu
         "keep_id": True,  # typed in this session, kept sealed (drafts.py)
         "kinds": ApplicantKind,
         "methods": DeliveryMethod,
+        "notice_version": NOTICE_VERSION if _asks_consent(request) else "",
     }
     return render(request, "applications/apply.html", context, status=status)
 
@@ -172,7 +183,7 @@ def apply(request, code: str):
         s.not_needed_field: request.POST.get(s.not_needed_field, "") for s in form.asked if s.not_needed_when
     }
     refused = _keep_posted_files(request, form, draft)
-    errors = _problems(form, draft) | refused
+    errors = _problems(request, form, draft) | refused
     drafts.save(request, draft)
     if errors:
         return _form_page(request, form, draft, errors, status=400)
@@ -203,7 +214,7 @@ def check(request, code: str):
         if receipt and receipt in request.session.get(SESSION_KEY, []):  # submitted already (a second click)
             return redirect("applications:done", receipt=receipt)
         return redirect("applications:apply", code=form.guide.code)
-    if errors := _problems(form, draft):
+    if errors := _problems(request, form, draft):
         return _form_page(request, form, draft, errors, status=400)
     if request.method == "POST":
         try:
@@ -224,7 +235,7 @@ def _submit(request, form, draft: drafts.Draft) -> tuple[Application | None, str
     """Submit the checked draft: (application, "", {}) or (None, message, field errors); a limit raises.
     One key per form: a second submit (double click, back button) gives the same receipt."""
     data = draft.values
-    payload = {k: data.get(k, "") for k in ("applicant_kind", *PERSONAL_FIELDS, "delivery", "centre")}
+    payload = {k: data.get(k, "") for k in ("applicant_kind", *PERSONAL_FIELDS, "delivery", "centre", "consent")}
     payload["files"] = sorted(f"{field}:{f.name}:{f.size}:{f.sha256}" for field, f in draft.files.items())
     caller = _caller(request, data.get("id_number") or data.get("uscc", ""))
     key = data.get("form_key", "")

@@ -88,6 +88,11 @@ class BookingIn(Schema):
     phone_code: str = Field(
         "", description="the code `POST /api/v1/phone-codes` texted to `phone`: a typed ID number's claim"
     )
+    consent: str = Field(
+        "",
+        description="the `version` of `GET /api/v1/privacy-notice` the person agreed to; needed unless signed in "
+        "with consent given (400 on `consent` when missing or outdated)",
+    )
 
 
 class GuideRef(Schema):
@@ -219,8 +224,9 @@ def create_booking(
     caller = codes.confirmed(api_caller(request, payload.id_number), payload.phone, payload.phone_code)
     idempotency = Idempotency.of(caller, request.headers.get(HEADER), payload.dict())
     applicant = applicants.applicant(payload.name, payload.id_number, payload.phone, payload.email)
+    language = Language.of(payload.language)
     booking, replayed = services.book(
-        payload.slot, payload.guide, applicant, caller, Language.of(payload.language), idempotency
+        payload.slot, payload.guide, applicant, caller, language, idempotency, consent=payload.consent
     )
     if replayed:
         response[REPLAYED_HEADER] = "true"

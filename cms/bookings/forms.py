@@ -1,8 +1,11 @@
 """The website's booking forms: plain HTML forms with CSRF, no JavaScript needed."""
 
 from django import forms
+from django.utils import translation
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
+
+from cms.identity.privacy import refusal_for
 
 
 class TelInput(forms.TextInput):
@@ -45,6 +48,15 @@ class BookForm(PersonalFields):
     guide = forms.CharField(widget=forms.HiddenInput)
     # One per rendered form: a second submit of the same form (double click, back button) is a replay.
     form_key = forms.CharField(widget=forms.HiddenInput, max_length=100)
+    # The notice version the box agrees to; drawn by forms/_consent.html, not among the visible fields.
+    consent = forms.CharField(widget=forms.HiddenInput, max_length=20, required=False)
+
+    def clean_consent(self) -> str:
+        """Said with the other fields' errors; the booking service keeps the same rule (cms/identity/privacy.py)."""
+        value = self.cleaned_data.get("consent", "")
+        if (refusal := refusal_for(value)) is not None:
+            raise forms.ValidationError(refusal.fields["consent"].speak(translation.get_language() or ""))
+        return value
 
 
 class LookupForm(forms.Form):

@@ -175,6 +175,9 @@ class Booking(IdempotentModel):
     device = models.ForeignKey(
         "devices.KioskDevice", null=True, blank=True, on_delete=models.SET_NULL, related_name="bookings"
     )
+    # the personal-information notice the person agreed to (cms/identity/privacy.py), and when
+    consent_version = models.CharField("告知版本 notice version", max_length=20, blank=True)
+    consented_at = models.DateTimeField("同意时间 consented", null=True, blank=True)
     ticket = models.CharField("排队号 ticket", max_length=8, blank=True)
     checked_in_at = models.DateTimeField(null=True, blank=True)
     reminded_at = models.DateTimeField(null=True, blank=True)

@@ -35,6 +35,7 @@ from cms.core.i18n import in_language
 from cms.core.idempotency import Idempotency, idempotent_create
 from cms.identity.enums import Proof
 from cms.identity.models import BookingHolder
+from cms.identity.privacy import consented
 from cms.identity.proof import limited_identity, person_key, proof_of
 from cms.personal.keys import keyed_hash
 from cms.personal.masking import mask_identifier
@@ -274,13 +275,16 @@ def book(
     language: str = Language.ZH,
     idempotency: Idempotency | None = None,
     now: dt.datetime | None = None,
+    consent: str = "",
 ) -> tuple[Booking, bool]:
-    """Book a place: (booking, whether it is a replay of an earlier request with the same key), or a Refusal."""
+    """Book a place: (booking, whether it is a replay of an earlier request with the same key), or a Refusal.
+    `consent`: the version of the personal-information notice the person agreed to (cms/identity/privacy.py)."""
     now = now or clock.now()
     idempotency = idempotency or Idempotency(None, "")
     if (first := idempotency.find(Booking.objects)) is not None:
         return first, True  # a resend after a lost answer is not a second attempt: no limit counts it
     proof = proof_of(caller, applicant)
+    notice_version, consented_at = consented(caller, applicant.identifier, consent)
     counted_as = limited_identity(proof, applicant.identifier, applicant.phone)
     limits.check("booking", caller, id_number=counted_as)
     conf = BookingSettings.load()
@@ -315,6 +319,8 @@ def book(
             language=language,
             channel=caller.channel,
             device=caller.device,
+            consent_version=notice_version,
+            consented_at=consented_at,
         )
         idempotency.stamp(booking)
         booking.save()

@@ -29,6 +29,7 @@ from cms.core.enums import Channel, Language
 from cms.core.errors import limit_page
 from cms.core.idempotency import Idempotency
 from cms.identity import codes
+from cms.identity.privacy import NOTICE_VERSION
 from cms.identity.session import signed_in
 from cms.personal.masking import mask_name, mask_phone
 from cms.services.models import ServiceGuidePage
@@ -191,6 +192,7 @@ def _book_page(request):
         "identity": identity,
         "phone_codes": settings.PHONE_CODES,
         "chosen": (form.data or form.initial).get("slot"),
+        "notice_version": NOTICE_VERSION,
     }
     return render(request, "bookings/book.html", context, status=400 if form.errors else 200)
 
@@ -232,7 +234,8 @@ def _book(request, guide: ServiceGuidePage, form, identity=None) -> Booking | No
             caller = codes.confirmed(caller, data["phone"], data.get("phone_code", ""))
         idempotency = Idempotency.of(caller, data["form_key"], payload)
         applicant = applicants.applicant(data["name"], data["id_number"], data["phone"], data["email"])
-        booking, _ = services.book(data["slot"], guide.code, applicant, caller, language, idempotency)
+        consent = data.get("consent", "")
+        booking, _ = services.book(data["slot"], guide.code, applicant, caller, language, idempotency, consent=consent)
         return booking
     except Refusal as refusal:
         if refusal.status == 429:

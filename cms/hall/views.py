@@ -19,6 +19,7 @@ from cms.core.errors import error_body
 from cms.hall import services, speech
 from cms.hall.enums import TicketStatus
 from cms.hall.models import Counter
+from cms.identity.privacy import NOTICE_VERSION
 from cms.services.models import ServiceGuidePage
 from guides import clock
 from guides.enums import WindowCategory
@@ -130,6 +131,7 @@ class _Apply:
             "kinds": ApplicantKind,
             "methods": DeliveryMethod,
             "keep_id": True,
+            "notice_version": NOTICE_VERSION,  # the citizen at the window agrees as one online does
             "rows": applications.material_rows(self.form, self.values, self.errors) if self.form else [],
         }
 

@@ -4,7 +4,6 @@
 import logging
 
 from authlib.integrations.base_client import OAuthError
-from django.conf import settings
 from django.contrib.auth import logout
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -13,7 +12,7 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 from requests import RequestException
 
-from cms.identity import oidc, privacy
+from cms.identity import notice, oidc, privacy
 from cms.identity.session import held, hold, signed_in
 from cms.identity.session import sign_in as keep
 from guides.refusal import Refusal
@@ -88,8 +87,16 @@ def consent(request):
         target = request.session.pop(NEXT_KEY, "/my/bookings/")
         keep(request, identity)
         return redirect(target)
-    context = {"name": identity.name, "booking_days": settings.RETENTION["booking_days"]}
+    context = {"name": identity.name, "points": notice.points(), "version": notice.NOTICE_VERSION}
     return render(request, "identity/consent.html", context)
+
+
+@require_GET
+def notice_page(request):
+    """The personal-information notice on its own page, for everyone: the booking and application forms link
+    here, and agreeing to it is ticking their box."""
+    context = {"points": notice.points(), "version": notice.NOTICE_VERSION}
+    return render(request, "identity/notice.html", context)
 
 
 @require_POST

@@ -10,6 +10,7 @@ from kivy.uix.image import Image
 
 from kiosk.i18n import N_, tr
 from kiosk.screens.base import KioskScreen
+from kiosk.screens.consent import ConsentBox  # noqa: F401 — its kv rule, used by this screen's kv
 from kiosk.screens.labels import labelled
 from kiosk.viewmodels.apply import DELIVERY_LABELS
 from kiosk.widgets import KButton

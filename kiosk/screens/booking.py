@@ -8,6 +8,7 @@ from kivy.metrics import dp
 
 from kiosk.i18n import tr
 from kiosk.screens.base import KioskScreen
+from kiosk.screens.consent import ConsentBox  # noqa: F401 — its kv rule, used by this screen's kv
 from kiosk.screens.labels import day_label, slot_label
 from kiosk.viewmodels.booking import to_bring
 from kiosk.widgets import KButton

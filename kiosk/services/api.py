@@ -190,6 +190,11 @@ class ApiClient:
             "POST", "/bookings", json_body=payload, headers=headers, idempotency_key=idempotency_key
         ).body
 
+    def privacy_notice(self) -> dict:
+        """The personal-information notice: {version, text_zh, text_en}; a booking or application sends the
+        version as `consent` once the citizen has agreed."""
+        return self.get("/privacy-notice")
+
     def send_phone_code(self, phone: str) -> dict:
         # No retry: a second send within the minute is refused (429), and each one texts the citizen.
         return self.request("POST", "/phone-codes", json_body={"phone": phone}, retries=0).body

@@ -95,6 +95,18 @@ class Catalogue:
         rows = self._all("SELECT value FROM meta WHERE key = ?", key)
         return rows[0]["value"] if rows else default
 
+    def notice(self) -> dict | None:
+        """The personal-information notice as last fetched: {version, text_zh, text_en, fetched_on}."""
+        value = self.meta("privacy_notice")
+        return json.loads(value) if value else None
+
+    def keep_notice(self, notice: dict) -> None:
+        with self._lock:
+            self._db.execute(
+                "INSERT OR REPLACE INTO meta (key, value) VALUES ('privacy_notice', ?)",
+                (json.dumps(notice, ensure_ascii=False),),
+            )
+
     @property
     def cursor(self) -> str:
         return self.meta("cursor")

@@ -100,6 +100,8 @@ class Syncer:
             if self._hours_stale():
                 self._refresh_hours()
                 changed.centres = True
+            if self._notice_stale():
+                self.refresh_notice()
         except Unreachable as exc:
             log.debug("sync: %s", exc)
             self._set_online(False)
@@ -195,6 +197,17 @@ class Syncer:
         return any(
             (self.catalogue.hours(c["id"]) or {}).get("from") != today().isoformat() for c in self.catalogue.centres()
         )
+
+    def _notice_stale(self) -> bool:
+        """The notice is fetched once a day (it changes rarely; a booking refused as agreeing to an older one
+        fetches it at once)."""
+        return (self.catalogue.notice() or {}).get("fetched_on") != today().isoformat()
+
+    def refresh_notice(self) -> dict:
+        """The server's personal-information notice, kept with the catalogue for offline use."""
+        notice = {**self.api.privacy_notice(), "fetched_on": today().isoformat()}
+        self.catalogue.keep_notice(notice)
+        return notice
 
     def _refresh_hours(self) -> None:
         self.catalogue.apply(hours=self._hours_for([c["id"] for c in self.catalogue.centres()]))

@@ -1,6 +1,7 @@
 """Applying at the kiosk: the form comes from the guide itself (its applicant kinds, materials and
 delivery options), documents come from the scanner, and the application goes into the outbox, so the
-citizen gets a local receipt at once, online or not.
+citizen gets a local receipt at once, online or not. The citizen first agrees to the personal-information
+notice (kiosk/viewmodels/consent.py; kept with the catalogue, so offline too).
 
 Materials: from_licence_library ones are fetched by the government (shown, never asked); those the
 government provides at the window are shown too; the applicant's own are scanned. A deferrable (容缺)
@@ -13,7 +14,7 @@ from kivy.properties import DictProperty, ListProperty, NumericProperty, ObjectP
 from kiosk.i18n import N_, tr
 from kiosk.services.scanner import ScanRefused
 from kiosk.services.tickets import Ticket
-from kiosk.viewmodels.base import ViewModel
+from kiosk.viewmodels.consent import ConsentViewModel
 from kiosk.viewmodels.forms import check_address, check_identifier, check_name, check_phone, error
 
 SCAN_WAIT = 120.0  # seconds the kiosk waits for the scanner before giving up
@@ -34,7 +35,7 @@ DELIVERY_LABELS = {
 }
 
 
-class ApplyViewModel(ViewModel):
+class ApplyViewModel(ConsentViewModel):
     guide = DictProperty({}, rebind=True)  # rebind: kv reads guide.get(…)
     applicant_types = ListProperty([])  # person, company
     applicant_type = StringProperty("person")
@@ -63,6 +64,7 @@ class ApplyViewModel(ViewModel):
     def start(self, guide: dict) -> None:
         self.wipe()
         self.guide = guide
+        self.load_notice()
         kinds = {"citizen": ["person"], "company": ["company"]}.get(guide.get("service_object"), ["person", "company"])
         self.applicant_types, self.applicant_type = kinds, kinds[0]
         express = (guide.get("channels") or {}).get("express", False)
@@ -189,6 +191,7 @@ class ApplyViewModel(ViewModel):
                 not_needed.append(row["field"])
             elif row["necessity"] == "required":  # a deferrable one left out: accepted pending supplement
                 errors[row["field"]] = error(MISSING)
+        consent = self.consent_version(errors)
         self.errors = errors
         if errors:
             return None
@@ -201,6 +204,7 @@ class ApplyViewModel(ViewModel):
             "phone": self.phone.strip(),
             "delivery": self.delivery,
             "language": "en" if tr.lang == "en" else "zh-hans",
+            "consent": consent,
         }
         fields |= {f"{field}_not_needed": "1" for field in not_needed}
         if company:

@@ -3,6 +3,8 @@
 A typed ID number is only a claim: when the server answers `phone_unconfirmed` (PHONE_CODES, cms/identity/
 proof.py) the form offers a texted code (`POST /phone-codes`), and the booking goes again with it.
 
+The citizen agrees to the personal-information notice on the form (kiosk/viewmodels/consent.py) before it goes.
+
 Slots and bookings need the server; offline, the screens say so with the number to call. One
 Idempotency-Key per filled-in form, kept until it succeeds, so a second tap or a retry after a lost
 answer never books twice.
@@ -19,7 +21,7 @@ from kiosk.services.api import ApiError
 from kiosk.services.idcard import CardError
 from kiosk.services.sync import today
 from kiosk.services.tickets import Ticket
-from kiosk.viewmodels.base import ViewModel
+from kiosk.viewmodels.consent import ConsentViewModel
 from kiosk.viewmodels.forms import check_identifier, check_name, check_phone, error
 
 DAYS_SHOWN = 7
@@ -32,7 +34,7 @@ CARD_UNREADABLE = N_("The ID card could not be read. Place it again, or type the
 CODE_SENT = N_("A code was sent to {phone}. Type it below; it is valid for {minutes} minutes.")
 
 
-class BookingViewModel(ViewModel):
+class BookingViewModel(ConsentViewModel):
     guide = DictProperty({}, rebind=True)  # rebind: kv reads guide.get(…)
     centres = ListProperty([])
     centre = StringProperty("")
@@ -58,6 +60,7 @@ class BookingViewModel(ViewModel):
     def start(self, guide: dict) -> None:
         self.wipe()
         self.guide = guide
+        self.load_notice()
         self.holders = HOLDERS.get(guide.get("service_object"), ["person", "company"])
         self.holder = self.holders[0]
         catalogue = self.services.catalogue
@@ -116,6 +119,7 @@ class BookingViewModel(ViewModel):
         for field, problem in (("name", check_name(self.name)), ("phone", check_phone(self.phone))):
             if problem:
                 errors[field] = problem
+        consent = self.consent_version(errors)
         self.errors = errors
         if errors:
             return None
@@ -127,6 +131,7 @@ class BookingViewModel(ViewModel):
             "id_number": canonical,
             "phone_code": self.phone_code.strip(),
             "language": "en" if tr.lang == "en" else "zh-hans",
+            "consent": consent,
         }
 
     def send_code(self) -> None:
@@ -186,6 +191,8 @@ class BookingViewModel(ViewModel):
     def _refused(self, exc: Exception) -> bool:
         """Field errors go next to their fields; the message itself is shown by `fail`. (A refused
         request stored nothing under its key, so the same key may be used again.)"""
+        if self.consent_refused(exc):
+            return True
         if isinstance(exc, ApiError):
             shown = ("id_number", "name", "phone", "phone_code")
             self.errors = {k: error(text=v) for k, v in exc.fields.items() if k in shown}

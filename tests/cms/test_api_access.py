@@ -12,7 +12,7 @@ from cms.bookings.models import Booking, Slot
 from cms.devices.models import KioskDevice
 from guides import clock
 from tests.support.api import assert_error, kiosk_token
-from tests.support.bookings import id_number
+from tests.support.bookings import CONSENT, id_number
 
 pytestmark = pytest.mark.django_db
 
@@ -37,7 +37,14 @@ def csrf(client: Client) -> dict:
 
 
 def booking_payload(slot_id: int, n=1) -> dict:
-    return {"slot": slot_id, "guide": GUIDE, "name": "张三", "phone": "13812345678", "id_number": id_number(n)}
+    return {
+        "slot": slot_id,
+        "guide": GUIDE,
+        "name": "张三",
+        "phone": "13812345678",
+        "id_number": id_number(n),
+        **CONSENT,
+    }
 
 
 def book(client, slot, n=1, headers=None):

@@ -12,7 +12,7 @@ from cms.centres.models import CentrePage
 from cms.services.models import ServiceGuidePage
 from guides.validate import CHINESE
 from tests.cms.test_applications import delivery_for, files_for, form_of, person
-from tests.support.bookings import id_number
+from tests.support.bookings import CONSENT, id_number
 
 pytestmark = pytest.mark.django_db
 
@@ -33,7 +33,7 @@ def _speaks(value: str, lang: str) -> None:
 def _book(client, kiosk, slot) -> dict:
     response = client.post(
         "/api/v1/bookings",
-        {"slot": slot.pk, "guide": GUIDE, "name": "张三", "phone": "13812345678", "id_number": id_number(1)},
+        {"slot": slot.pk, "guide": GUIDE, "name": "张三", "phone": "13812345678", "id_number": id_number(1), **CONSENT},
         content_type="application/json",
         headers={
             "Authorization": f"Bearer {kiosk}",

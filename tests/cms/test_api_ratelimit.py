@@ -12,7 +12,7 @@ from cms.core.models import Counter
 from guides import clock
 from guides.hours import TZ
 from tests.support.api import kiosk_token
-from tests.support.bookings import id_number, open_days, slots_on
+from tests.support.bookings import CONSENT, id_number, open_days, slots_on
 
 pytestmark = pytest.mark.django_db
 
@@ -21,7 +21,14 @@ CATEGORY = "公安服务"
 
 
 def book(client, slot, n, headers=None, **extra):
-    payload = {"slot": slot.pk, "guide": GUIDE, "name": "张三", "phone": "13812345678", "id_number": id_number(n)}
+    payload = {
+        "slot": slot.pk,
+        "guide": GUIDE,
+        "name": "张三",
+        "phone": "13812345678",
+        "id_number": id_number(n),
+        **CONSENT,
+    }
     return client.post("/api/v1/bookings", payload, content_type="application/json", headers=headers, **extra)
 
 

@@ -30,6 +30,7 @@ from guides import clock
 from guides.calendar import add_working_days
 from guides.hours import Calendar
 from tests.support.applications import apply_on_website
+from tests.support.bookings import CONSENT
 
 pytestmark = pytest.mark.django_db
 
@@ -72,7 +73,7 @@ def upload(name: str, data: bytes) -> SimpleUploadedFile:
 
 
 def person(**extra) -> dict:
-    return {"applicant_kind": "person", "name": "张三", "id_number": ID_NUMBER, "phone": PHONE, **extra}
+    return {"applicant_kind": "person", "name": "张三", "id_number": ID_NUMBER, "phone": PHONE, **CONSENT, **extra}
 
 
 def company(**extra) -> dict:
@@ -82,6 +83,7 @@ def company(**extra) -> dict:
         "uscc": USCC,
         "contact_name": "李四",
         "phone": PHONE,
+        **CONSENT,
         **extra,
     }
 

@@ -16,7 +16,7 @@ from cms.hours.models import Closure
 from cms.personal.keys import keyed_hash
 from guides import clock
 from tests.support.api import assert_error
-from tests.support.bookings import future_slots, id_number, open_days, slots_on
+from tests.support.bookings import CONSENT, future_slots, id_number, open_days, slots_on
 
 pytestmark = pytest.mark.django_db
 
@@ -32,6 +32,7 @@ def payload(slot, n=1, guide=GUIDE, **extra):
         "name": "张三",
         "phone": "13812345678",
         "id_number": id_number(n),
+        **CONSENT,
         **extra,
     }
 
@@ -574,6 +575,7 @@ def test_the_website_and_the_mail_give_the_same_calendar_uid(client, slots, sett
             "email": "zhang@example.cn",
             "language": "zh-hans",
             "form_key": "form-0000000001",
+            **CONSENT,
         },
     )
     assert answer.status_code == 302

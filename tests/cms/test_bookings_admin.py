@@ -15,7 +15,7 @@ from cms.core.enums import Channel
 from cms.hours.models import CalendarDay, Closure
 from guides.applicants import applicant
 from guides.calendar import Source
-from tests.support.bookings import future_slots, id_number
+from tests.support.bookings import CONSENT, future_slots, id_number
 
 pytestmark = pytest.mark.django_db
 
@@ -30,7 +30,7 @@ def admin_client(client):
 def booked():
     slot = future_slots("city", "公安服务")[0]
     person = applicant("王小明", id_number(42), "13700001234")
-    return book(slot.pk, "330482-GA-001", person, Caller(Channel.WEB, address="10.0.0.1"))[0]
+    return book(slot.pk, "330482-GA-001", person, Caller(Channel.WEB, address="10.0.0.1"), **CONSENT)[0]
 
 
 def test_day_view_lists_bookings_masked_per_window(admin_client, booked):

@@ -16,7 +16,7 @@ from django.db import connection
 from cms.centres.models import CentrePage
 from cms.centres.sources import centre_hours
 from guides.hours import at_local
-from tests.support.bookings import RawDatabase, id_number, open_days, run_clients
+from tests.support.bookings import CONSENT, RawDatabase, id_number, open_days, run_clients
 from tests.support.servers import gunicorn
 
 pytestmark = pytest.mark.django_db
@@ -64,6 +64,7 @@ def test_fifty_processes_one_slot_of_five(backend, database_url, tmp_path):
                         "name": f"市民{n}",
                         "phone": f"138{n:08d}",
                         "id_number": id_number(5000 + n),
+                        **CONSENT,
                     },
                     "headers": {"Authorization": f"Bearer {token}"},
                 }

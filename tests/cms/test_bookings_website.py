@@ -10,7 +10,7 @@ from cms.bookings.services import book
 from cms.core.caller import Caller
 from cms.core.enums import Channel
 from guides.applicants import applicant
-from tests.support.bookings import id_number
+from tests.support.bookings import CONSENT, id_number
 
 pytestmark = pytest.mark.django_db
 
@@ -41,6 +41,7 @@ def submit(browser, slot, page_html, n=1, **extra):
         "id_number": id_number(n),
         "email": "",
         "language": "zh-hans",
+        **CONSENT,
         **extra,
     }
     return browser.post("/booking/", data)
@@ -110,6 +111,7 @@ def test_a_full_slot_shows_the_reason_on_the_form(browser, slots):
             GUIDE,
             applicant("某人", id_number(100 + n), "13700000000"),
             Caller(Channel.API, address=f"10.0.1.{n}"),
+            consent=CONSENT["consent"],
         )
     response = submit(browser, slots[0], page)
     html = response.content.decode()

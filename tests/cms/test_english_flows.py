@@ -36,7 +36,7 @@ from guides.validate import CHINESE
 from tests.cms.test_applications import pdf
 from tests.cms.test_english import VOID, chinese_outside_allow_list
 from tests.support.applications import apply_on_website
-from tests.support.bookings import future_slots, id_number
+from tests.support.bookings import CONSENT, future_slots, id_number
 
 pytestmark = pytest.mark.django_db
 
@@ -178,6 +178,7 @@ def _book(client, language, n=7, **changes):
         "phone": PHONE,
         "id_number": id_number(n),
         "email": "li@example.com",
+        **CONSENT,
         **changes,
     }
     return slots, client.post(f"{prefix(language)}/booking/", data)
@@ -265,7 +266,14 @@ def booking_find_too_often(client, language):
 
 
 def _person(language, **changes) -> dict:
-    return {"applicant_kind": "person", "name": NAMES[language], "id_number": id_number(9), "phone": PHONE, **changes}
+    return {
+        "applicant_kind": "person",
+        "name": NAMES[language],
+        "id_number": id_number(9),
+        "phone": PHONE,
+        **CONSENT,
+        **changes,
+    }
 
 
 def _apply(client, language, code=DEFERRABLE, **changes):

@@ -19,7 +19,7 @@ from cms.hall.models import Counter, HelpRequest, Ticket
 from guides import clock
 from guides.hours import at_local
 from tests.support.api import assert_error
-from tests.support.bookings import future_slots, id_number, open_days
+from tests.support.bookings import CONSENT, future_slots, id_number, open_days
 from tests.support.clock import travel
 
 pytestmark = pytest.mark.django_db
@@ -306,7 +306,7 @@ def test_a_checked_in_booking_is_called_before_walk_ins_who_came_after_its_slot_
     slot = future_slots("city", POLICE)[0]
     answer = client.post(
         "/api/v1/bookings",
-        {"slot": slot.pk, "guide": GUIDE, "name": "张三", "phone": "13812345678", "id_number": id_number(7)},
+        {"slot": slot.pk, "guide": GUIDE, "name": "张三", "phone": "13812345678", "id_number": id_number(7), **CONSENT},
         content_type="application/json",
     )
     assert answer.status_code == 201, answer.content
@@ -359,7 +359,7 @@ def test_check_in_answers_the_place_in_the_queue_and_the_estimate(client, hall_d
     slot = future_slots("city", POLICE)[0]
     answer = client.post(
         "/api/v1/bookings",
-        {"slot": slot.pk, "guide": GUIDE, "name": "张三", "phone": "13812345678", "id_number": id_number(8)},
+        {"slot": slot.pk, "guide": GUIDE, "name": "张三", "phone": "13812345678", "id_number": id_number(8), **CONSENT},
         content_type="application/json",
     )
     code = answer.json()["code"]

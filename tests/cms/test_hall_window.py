@@ -18,7 +18,7 @@ from tests.cms import test_hall
 from tests.cms.test_applications import files_for
 from tests.cms.test_hall import GUIDE, POLICE, make_counter, take, window
 from tests.support.api import assert_error
-from tests.support.bookings import id_number
+from tests.support.bookings import CONSENT, id_number
 
 pytestmark = pytest.mark.django_db
 hall_day = test_hall.hall_day  # an hour into a working day of the city's police windows; yields its close
@@ -45,7 +45,8 @@ def person(**extra) -> dict:
 def fields_for(code: str = GUIDE, **extra) -> dict:
     form = form_of(code)
     delivery = {"delivery": "pickup", "centre": "city"} if "pickup" in form.deliveries else {}
-    return {"guide": code, **person(), **delivery, **files_for(form), **extra}
+    # the citizen at the window agrees to the notice as one online does
+    return {"guide": code, **person(), **delivery, **files_for(form), **CONSENT, **extra}
 
 
 def at_window(client, token, data: dict, **headers):

@@ -14,7 +14,7 @@ from cms.core.enums import Channel
 from cms.identity.models import BookingHolder
 from cms.personal.keys import keyed_hash
 from guides.applicants import applicant
-from tests.support.bookings import id_number
+from tests.support.bookings import CONSENT, id_number
 from tests.support.clock import travel
 
 pytestmark = pytest.mark.django_db
@@ -23,8 +23,12 @@ pytestmark = pytest.mark.django_db
 def test_a_booking_s_personal_data_is_erased_after_the_retention_time(settings, slots):
     settings.RETENTION = {**settings.RETENTION, "booking_days": 30}
     caller = Caller(Channel.WEB, address="10.0.0.2")
-    old, _ = services.book(slots[0].pk, "330482-GA-001", applicant("赵六", id_number(61), "13700006161"), caller)
-    live, _ = services.book(slots[1].pk, "330482-GA-002", applicant("钱七", id_number(62), "13700006262"), caller)
+    old, _ = services.book(
+        slots[0].pk, "330482-GA-001", applicant("赵六", id_number(61), "13700006161"), caller, **CONSENT
+    )
+    live, _ = services.book(
+        slots[1].pk, "330482-GA-002", applicant("钱七", id_number(62), "13700006262"), caller, **CONSENT
+    )
     services.mark_no_shows(now=slots[1].end + dt.timedelta(hours=1))
     Booking.objects.filter(pk=live.pk).update(status="booked")  # still live: never erased
 

@@ -22,7 +22,7 @@ from cms.identity.proof import phone_key
 from cms.personal.keys import keyed_hash
 from guides import clock
 from tests.cms.test_production import production
-from tests.support.bookings import id_number
+from tests.support.bookings import CONSENT, id_number
 from tests.support.clock import travel
 
 pytestmark = pytest.mark.django_db
@@ -96,7 +96,7 @@ class Api:
         )
 
     def book(self, slot, n: int, phone: str, code: str = "", guide: str = GUIDE) -> Answer:
-        body = {"slot": slot.pk, "guide": guide, "name": "某人", "phone": phone, "id_number": id_number(n)}
+        body = {"slot": slot.pk, "guide": guide, "name": "某人", "phone": phone, "id_number": id_number(n), **CONSENT}
         return answer(
             self.client.post(
                 "/api/v1/bookings",
@@ -123,6 +123,7 @@ class Web:
             "id_number": id_number(n),
             "email": "",
             "form_key": f"form-{uuid.uuid4()}",
+            **CONSENT,
         }
 
     def send_code(self, phone: str, slot=None) -> Answer:
@@ -146,7 +147,7 @@ def channel(request, client):
 
 def card_booking(client, kiosk, slot, n: int, phone: str = VICTIM_PHONE, guide: str = GUIDE):
     """The person themself at a kiosk, their ID card read: proven."""
-    body = {"slot": slot.pk, "guide": guide, "name": "本人", "phone": phone, "id_number": id_number(n)}
+    body = {"slot": slot.pk, "guide": guide, "name": "本人", "phone": phone, "id_number": id_number(n), **CONSENT}
     return client.post(
         "/api/v1/bookings",
         body,
@@ -265,6 +266,7 @@ def test_a_claimed_booking_is_unverified_until_the_named_card_is_read_at_check_i
             "phone": ATTACKER_PHONE,
             "id_number": id_number(12),
             "phone_code": last_code(codes_required, ATTACKER_PHONE),
+            **CONSENT,
         },
         content_type="application/json",
     )

@@ -11,7 +11,7 @@ import pytest
 import requests
 
 from cms.identity.demo import DEMO_PASSWORD as PASSWORD
-from tests.support.bookings import future_slots
+from tests.support.bookings import CONSENT, future_slots
 from tests.support.servers import gunicorn
 
 pytestmark = pytest.mark.django_db
@@ -125,6 +125,7 @@ def test_a_booking_typed_in_my_name_shows_unverified_in_my_bookings_and_i_cancel
         "id_number": "330482198503120127",  # 张明's, typed by someone else
         "phone": "13900000077",  # the stranger's own phone
         "email": "",
+        **CONSENT,
     }
     sent = stranger.post(f"{site}/booking/", data={**filled, "send_code": "1"}, timeout=30)
     assert sent.status_code == 200 and "验证码已发送" in sent.text

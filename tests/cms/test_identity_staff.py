@@ -15,7 +15,7 @@ from cms.identity.models import StaffAccess
 from cms.personal.keys import keyed_hash
 from guides import clock
 from guides.applicants import applicant
-from tests.support.bookings import future_slots, id_number
+from tests.support.bookings import CONSENT, future_slots, id_number
 
 pytestmark = pytest.mark.django_db
 URL = "/admin/identity/person/"
@@ -31,7 +31,7 @@ def staff(client):
 def booked():
     slot = future_slots("city", "公安服务")[0]
     person = applicant("王小明", id_number(42), "13700001234")
-    return book(slot.pk, "330482-GA-001", person, Caller(Channel.WEB, address="10.0.0.1"))[0]
+    return book(slot.pk, "330482-GA-001", person, Caller(Channel.WEB, address="10.0.0.1"), **CONSENT)[0]
 
 
 def test_a_look_up_needs_a_reason_and_is_logged(staff, booked):

@@ -20,7 +20,7 @@ from cms.devices.models import KioskDevice
 from guides import clock
 from guides.hours import TZ
 from tests.cms.test_applications import delivery_for, files_for, form_of, person
-from tests.support.bookings import id_number
+from tests.support.bookings import CONSENT, id_number
 from tests.support.clock import INSTANTS
 
 pytestmark = pytest.mark.django_db
@@ -124,7 +124,14 @@ def test_booking_check_in_and_no_show_keep_their_times(client, at, instant, sett
     slot = slots_on(client, day)[0]
     answer = client.post(
         "/api/v1/bookings",
-        {"slot": slot["id"], "guide": GUIDE, "name": "张三", "phone": "13812345678", "id_number": id_number(1)},
+        {
+            "slot": slot["id"],
+            "guide": GUIDE,
+            "name": "张三",
+            "phone": "13812345678",
+            "id_number": id_number(1),
+            **CONSENT,
+        },
         content_type="application/json",
     )
     assert answer.status_code == 201, answer.content
@@ -145,7 +152,14 @@ def test_booking_check_in_and_no_show_keep_their_times(client, at, instant, sett
     # Another booking of the same slot, never attended: a no-show only once the grace period has passed.
     answer = client.post(
         "/api/v1/bookings",
-        {"slot": slot["id"], "guide": GUIDE, "name": "李四", "phone": "13812345679", "id_number": id_number(2)},
+        {
+            "slot": slot["id"],
+            "guide": GUIDE,
+            "name": "李四",
+            "phone": "13812345679",
+            "id_number": id_number(2),
+            **CONSENT,
+        },
         content_type="application/json",
         REMOTE_ADDR="10.9.9.9",
     )
@@ -171,7 +185,14 @@ def test_the_slot_release_throttle_holds_only_after_midnight(client, at, instant
     attempts = [
         client.post(
             "/api/v1/bookings",
-            {"slot": s["id"], "guide": GUIDE, "name": "王五", "phone": "13812345670", "id_number": id_number(10 + n)},
+            {
+                "slot": s["id"],
+                "guide": GUIDE,
+                "name": "王五",
+                "phone": "13812345670",
+                "id_number": id_number(10 + n),
+                **CONSENT,
+            },
             content_type="application/json",
         )
         for n, s in enumerate(newest[:2])

@@ -16,7 +16,7 @@ from cms.core.models import LookupLock
 from cms.devices.models import KioskDevice
 from tests.cms.test_applications import delivery_for, files_for, form_of, person
 from tests.support.applications import apply_on_website
-from tests.support.bookings import id_number
+from tests.support.bookings import CONSENT, id_number
 
 pytestmark = pytest.mark.django_db
 
@@ -45,7 +45,14 @@ class Api:
         self.client, self.address = client, address
 
     def book(self, slot, n: int) -> Answer:
-        body = {"slot": slot.pk, "guide": GUIDE, "name": "张三", "phone": "13812345678", "id_number": id_number(n)}
+        body = {
+            "slot": slot.pk,
+            "guide": GUIDE,
+            "name": "张三",
+            "phone": "13812345678",
+            "id_number": id_number(n),
+            **CONSENT,
+        }
         return Answer.of(
             self.client.post(
                 "/api/v1/bookings",
@@ -112,6 +119,7 @@ class Web:
             "email": "",
             "language": "zh-hans",
             "form_key": f"form-{uuid.uuid4()}",
+            **CONSENT,
         }
         return Answer.of(self.client.post("/booking/", form, REMOTE_ADDR=self.address))
 

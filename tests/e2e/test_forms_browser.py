@@ -18,10 +18,11 @@ from cms.bookings import services
 from cms.core.caller import Caller
 from cms.core.enums import Channel
 from guides import applicants
-from tests.support.bookings import future_slots
+from tests.support.bookings import CONSENT, future_slots
 slot = future_slots()[0]
 caller = Caller(Channel.WEB, address="192.0.2.18", id_number="{id}", proven=True)
-booking, _ = services.book(slot.pk, "330482-GA-001", applicants.applicant("王五", "{id}", "13912345670", ""), caller)
+person = applicants.applicant("王五", "{id}", "13912345670", "")
+booking, _ = services.book(slot.pk, "330482-GA-001", person, caller, **CONSENT)
 print(booking.code)
 """
 
@@ -41,6 +42,7 @@ def test_an_application_keeps_everything_then_is_checked_changed_and_submitted(p
     page.fill("#f-name", "张三")
     page.fill("#f-id", person)
     page.fill("#f-phone", "123")  # the one bad field
+    page.check("#consent")
     required = page.locator("input[type=file][required]")
     expect(required).to_have_count(2)
     first, second = required.nth(0).get_attribute("id"), required.nth(1).get_attribute("id")

@@ -25,7 +25,7 @@ import pytest
 
 from guides import clock
 from guides.hours import TZ
-from tests.support.bookings import RawDatabase, id_number
+from tests.support.bookings import CONSENT, RawDatabase, id_number
 from tests.support.database import drop
 from tests.support.servers import Gunicorn, free_port, manage
 
@@ -100,6 +100,7 @@ def booking(tokens, slot: int, person: int) -> tuple:
         "name": f"市民{person}",
         "phone": f"138{person:08d}",
         "id_number": id_number(person),
+        **CONSENT,
     }
     headers = {"Authorization": f"Bearer {next(tokens)}", "Idempotency-Key": str(uuid.uuid4())}
     return "POST", "/api/v1/bookings", body, headers

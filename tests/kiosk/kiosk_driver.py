@@ -80,6 +80,12 @@ class Driver:
     def tap_id(self, name: str, screen=None) -> None:
         self.tap((screen or self.screen).ids[name])
 
+    def agree(self, screen=None) -> None:
+        """Touch "I agree" under the personal-information notice of a booking or application form."""
+        box = (screen or self.screen).ids.consent_box
+        self.until(lambda: box.vm.privacy.get("version"), "the personal information notice")
+        self.tap(box.ids.consent)
+
     def key(self, value: str) -> None:
         """Press the on-screen keyboard's key that types (or does) `value`."""
         self.tap(self._key(self.app.keyboard.ids.rows, lambda k: getattr(k, "value", None) == value, value))

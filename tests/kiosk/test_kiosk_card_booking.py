@@ -34,6 +34,7 @@ def test_one_touch_on_the_serial_reader_fills_the_form_and_proves_the_booking(ma
         assert k.field("name").text == "李秀英"
         k.tap(k.field("phone"))
         k.pad("13912345678")
+        k.agree()
         k.tap_id("confirm")
         k.until(lambda: k.app.screen == "booking_done", "the confirmation")
         stored = api(cms, f"/bookings/{booking.booking['code']}", {"X-Id-Number": LI})

@@ -5,6 +5,8 @@ import urllib.request
 
 import pytest
 
+from kiosk.i18n import tr
+from kiosk.viewmodels.consent import CONSENT_NEEDED
 from tests.support.bookings import id_number
 
 GUIDE = "330482-GA-001"  # 居民身份证申领/换领/补领: appointments, online application, materials to scan
@@ -69,6 +71,13 @@ def test_search_guide_booking_confirmation(make_kiosk, cms):
     assert booking.name == "张三"
     k.tap(k.field("phone"))
     k.pad("13912345678")
+    k.tap_id("confirm")  # not yet agreed to the personal-information notice: asked to, nothing sent
+    assert booking.errors["consent"]["msgid"] == CONSENT_NEEDED and k.app.screen == "booking_form"
+    assert k.screen.ids.consent_box.ids.consent_error.text == tr._(CONSENT_NEEDED)
+    notice = k.screen.ids.consent_box.ids.notice_text.text
+    assert "180" in notice and "身份证号" in notice  # the server's notice: what is collected, for how long
+    k.agree()
+    assert "consent" not in booking.errors
     k.tap_id("confirm")
 
     # The confirmation: a real booking on the server, its code and QR code on screen.
@@ -80,6 +89,8 @@ def test_search_guide_booking_confirmation(make_kiosk, cms):
     assert stored["slot"]["id"] == chosen["id"]
     assert stored["status"] == "booked"
     assert stored["name"] == "张*"
+    agreed = f"from cms.bookings.models import Booking; print(Booking.objects.get(code='{code}').consent_version)"
+    assert cms.shell(agreed).strip().splitlines()[-1] == booking.privacy["version"] != ""  # the one it showed
 
     # The ticket is a file (no print command configured), and shows only masked personal data.
     k.tap_id("print_ticket")

@@ -27,6 +27,7 @@ def book(k, person: str, phone: str) -> str:
     k.candidate("李")
     k.tap(k.field("phone"))
     k.pad(phone)
+    k.agree()
     k.tap_id("confirm")
     k.until(lambda: k.app.screen == "booking_done", "the confirmation")
     return booking.booking["code"]

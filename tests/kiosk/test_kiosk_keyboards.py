@@ -58,6 +58,7 @@ def test_each_field_opens_its_own_pad_and_a_company_books_with_its_code(make_kio
     k.tap(k.field("phone"))
     assert k.app.pad == "numpad" and not k.app.numpad.allow_x
     k.pad("13700003333")
+    k.agree()
     k.tap_id("confirm")
     k.until(lambda: k.app.screen == "booking_done", "the confirmation")
     code = booking.booking["code"]

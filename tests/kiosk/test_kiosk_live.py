@@ -7,7 +7,7 @@ import urllib.request
 import uuid
 
 from guides import clock
-from tests.support.bookings import id_number
+from tests.support.bookings import CONSENT, id_number
 
 GUIDE = "330482-GA-001"
 
@@ -36,6 +36,7 @@ def book_by_api(cms, person: str) -> dict:
                 "name": "赵六",
                 "phone": "13500003333",
                 "id_number": person,
+                **CONSENT,
             }
             headers = {"Authorization": f"Bearer {cms.token}", "Idempotency-Key": f"test-{uuid.uuid4()}"}
             return call(cms, "POST", "/bookings", payload, headers)

@@ -153,6 +153,7 @@ def test_offline_queue_then_kill_mid_send_then_exactly_one_application(make_kios
         k.until(lambda: apply.scanning < 0, "the scan to be taken")
         assert not scan.exists()  # taken out of the drop folder at once
         assert apply.materials[row["index"]]["state"] == "scanned"
+        k.agree()
         k.tap_id("submit")
         k.until(lambda: k.app.screen == "apply_done", "the local receipt")
         receipt = apply.entry.receipt

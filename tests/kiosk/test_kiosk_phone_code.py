@@ -51,6 +51,7 @@ def test_a_typed_id_number_books_after_the_texted_code(make_kiosk, coded_cms):
     k.candidate("三")
     k.tap(k.field("phone"))
     k.pad(PHONE)
+    k.agree()
     k.tap_id("confirm")
 
     # Refused until the phone is confirmed: the code step appears, nothing typed is lost.

@@ -121,6 +121,7 @@ def test_an_application_kept_on_the_kiosk_is_not_called_received(make_kiosk):
         shown = next(w for w in k.screen.ids.materials.children if w.row["index"] == row["index"])
         pages = shown.ids.thumbnails.children  # a thumbnail of the scanned page, beside its row
         assert len(pages) == 1 and pages[0].texture is not None and pages[0].texture.width <= 240
+    k.agree()
     k.tap_id("submit")
     k.until(lambda: k.app.screen == "apply_done", "the local receipt")
     assert apply.entry.state == "pending"
@@ -158,6 +159,7 @@ def test_one_receipt_number_on_the_kiosk_and_the_service(make_kiosk, cms):
         k.tap(widget.ids.scan)
         sample_scan(k.app.settings.scans / f"scan-{row['index']}.png")
         k.until(lambda: apply.scanning < 0, "the scan")
+    k.agree()
     k.tap_id("submit")
     k.until(lambda: k.app.screen == "apply_done", "the receipt")
     local = apply.entry.receipt
@@ -194,6 +196,7 @@ def test_a_lost_card_does_not_block_the_application(make_kiosk, cms):
     assert widget.ids.not_needed.text == "无法提供，无需提供（丢失补领）"
     k.tap(widget.ids.not_needed)
     assert apply.materials[card["index"]]["state"] == "not_needed"
+    k.agree()
     k.tap_id("submit")
     k.until(lambda: k.app.screen == "apply_done", "the receipt")
     k.until(lambda: apply.entry.state == "sent", "the application sent")

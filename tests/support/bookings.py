@@ -12,7 +12,12 @@ from pathlib import Path
 from stdnum.cn import ric
 
 from cms.devices.tokens import hash_token, new_token, token_hint
+from cms.identity.notice import NOTICE_VERSION
 from guides import clock
+
+# What a booking or application by someone not signed in adds: agreement to the current personal-information
+# notice (cms/identity/privacy.py). Every test and benchmark payload takes it from here.
+CONSENT = {"consent": NOTICE_VERSION}
 
 
 def id_number(n: int, region: str = "330482") -> str:
