@@ -9,7 +9,7 @@ from test_kiosk_flows import GUIDE, api
 from test_kiosk_journey import leftovers
 
 from guides import clock
-from tests.support.bookings import id_number
+from tests.support.bookings import CONSENT, id_number
 
 MOVING = "330482-GA-006"  # 户口迁移: online application; 住房租赁合同登记备案证明 may be supplied later (容缺)
 
@@ -21,7 +21,14 @@ def book_by_api(k, person: str, phone: str) -> dict:
         day = (clock.today() + dt.timedelta(days=n)).isoformat()
         free = [s for s in client.slots(GUIDE, "city", day)["items"] if s["remaining"] > 0]
         if free:
-            payload = {"slot": free[0]["id"], "guide": GUIDE, "name": "孙丽", "phone": phone, "id_number": person}
+            payload = {
+                "slot": free[0]["id"],
+                "guide": GUIDE,
+                "name": "孙丽",
+                "phone": phone,
+                "id_number": person,
+                **CONSENT,
+            }
             return client.book(payload, f"test-{uuid.uuid4()}")
     raise AssertionError("no free time at the city centre in the next two weeks")
 
@@ -145,6 +152,7 @@ def test_supply_a_deferred_material_by_scanning_it(make_kiosk, cms):
         "phone": "13700007604",
         "delivery": "pickup",
         "centre": "city",
+        **CONSENT,
     }
     # Accepted without the lease (容缺): waiting for it.
     answer = k.app.services.api.submit_application(fields, [], f"test-{uuid.uuid4()}")
