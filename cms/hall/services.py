@@ -308,12 +308,9 @@ def notify_near(centre_id: int, categories, date: dt.date, now: dt.datetime) -> 
             continue
         if not Ticket.objects.filter(pk=ticket.pk, notified_at__isnull=True).update(notified_at=now):
             continue
-        text = (
-            f"您在{ticket.centre.title}的排队号 {ticket.number}（{ticket.category}）"
-            f"前面还有 {ahead} 人，请到大厅等候叫号。"
-        )
+        params = [ticket.centre.title, ticket.number, ticket.category, str(ahead)]
         try:
-            backend().send_text(ticket.phone, text)
+            backend().send_notice(ticket.phone, "near_turn", params)
         except SmsError:
             logger.warning("the near-turn text of ticket %s could not be sent", ticket.pk)
             continue

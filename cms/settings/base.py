@@ -307,6 +307,8 @@ if os.environ.get("SMS_BACKEND") == "tencent":
         "sign_name": os.environ.get("SMS_SIGN_NAME", ""),
         "template_id": os.environ.get("SMS_TEMPLATE_ID", ""),
         "region": os.environ.get("SMS_REGION", "ap-guangzhou"),
+        # the hall's "three ahead" text (cms/identity/sms.py NOTICES); without one it is not sent
+        "notice_templates": {"near_turn": os.environ.get("SMS_TEMPLATE_NEAR_TURN", "")},
     }
 else:
     SMS_BACKEND = "cms.identity.sms.FileBackend"

@@ -106,3 +106,18 @@ def test_a_text_that_cannot_be_sent_answers_503_and_leaves_no_code(client, setti
     response = client.post("/api/v1/phone-codes", {"phone": "13900000001"}, content_type="application/json")
     assert response.status_code == 503 and response.json()["error"]["code"] == "sms_unavailable"
     assert not PhoneCode.objects.exists()
+
+
+def test_a_notice_goes_out_with_its_own_approved_template(provider):
+    """Providers send only approved templates: the hall's "three ahead" notice has its own, with its parameters."""
+    StandIn.answer = {"Response": {"SendStatusSet": [{"Code": "Ok"}], "RequestId": "r-5"}}
+    sender = backend(provider)
+    with pytest.raises(SmsError, match="no template configured for the near_turn notice"):
+        sender.send_notice("13900000001", "near_turn", ["平湖市行政服务中心", "F012", "公安服务", "3"])
+    assert StandIn.seen == []  # nothing sent without a template
+
+    sender.notice_templates = {"near_turn": "654321"}
+    sender.send_notice("13900000001", "near_turn", ["平湖市行政服务中心", "F012", "公安服务", "3"])
+    (request,) = StandIn.seen
+    assert request["body"]["TemplateId"] == "654321"
+    assert request["body"]["TemplateParamSet"] == ["平湖市行政服务中心", "F012", "公安服务", "3"]
