@@ -114,6 +114,8 @@ def held_about(identity: Identity) -> dict:
                 "email": b.email or "",
                 "channel": b.channel,
                 "made_at": _iso(b.created_at),
+                "consent_version": b.consent_version,
+                "consented_at": _iso(b.consented_at),
             }
             for b in rows
         ],
@@ -127,6 +129,8 @@ def held_about(identity: Identity) -> dict:
                 "name": a.name,
                 "phone": a.phone,
                 "submitted_at": _iso(a.created_at),
+                "consent_version": a.consent_version,
+                "consented_at": _iso(a.consented_at),
             }
             for a in Application.objects.filter(identifier_key=identity.key).order_by("created_at")
         ],

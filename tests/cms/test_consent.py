@@ -16,6 +16,7 @@ from cms.core.enums import Channel
 from cms.identity.models import Consent
 from cms.identity.notice import NOTICE_VERSION
 from cms.identity.session import SESSION_KEY, Identity, _sealed
+from cms.people.data import held_about
 from cms.personal.keys import keyed_hash
 from guides import clock
 from guides.applicants import applicant
@@ -163,6 +164,18 @@ def test_a_signed_in_person_who_agreed_at_sign_in_books_without_sending_consent(
     signed_in = Caller(Channel.WEB, address="10.0.0.3", id_number=me, proven=True)
     booking, _ = bookings.book(slots[0].pk, GUIDE, applicant("张三", me, "13812345678"), signed_in)
     assert (booking.consent_version, booking.consented_at) == (NOTICE_VERSION, agreed_at)
+
+
+def test_what_a_person_downloads_names_the_notice_each_record_was_agreed_under(slots):
+    me = id_number(24)
+    agreed_at = clock.now() - dt.timedelta(days=2)
+    Consent.objects.create(key=keyed_hash(me), version=NOTICE_VERSION, at=agreed_at)
+    signed_in = Caller(Channel.WEB, address="10.0.0.3", id_number=me, proven=True)
+    bookings.book(slots[0].pk, GUIDE, applicant("张三", me, "13812345678"), signed_in)
+    held = held_about(Identity("person", "张三", me, "13812345678", 3, "sub-24"))
+    (booking,) = held["bookings"]
+    assert booking["consent_version"] == NOTICE_VERSION
+    assert dt.datetime.fromisoformat(booking["consented_at"]) == agreed_at
 
 
 def test_agreement_of_an_older_notice_at_sign_in_is_not_agreement_to_this_one(slots):
