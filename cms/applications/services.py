@@ -128,7 +128,7 @@ def material_rows(form: ApplicationForm, values, errors: dict[str, str], kept: d
     ]
 
 
-def online_guide(code: str) -> ServiceGuidePage:
+def _live_guide(code: str) -> ServiceGuidePage:
     guide = (
         ServiceGuidePage.objects.live().filter(code=(code or "").strip().upper()).select_related("department").first()
     )
@@ -136,6 +136,11 @@ def online_guide(code: str) -> ServiceGuidePage:
         raise Refusal(
             404, "not_found", "未找到该事项", "no such guide", {"guide": Text("事项编码有误", "unknown guide code")}
         )
+    return guide
+
+
+def online_guide(code: str) -> ServiceGuidePage:
+    guide = _live_guide(code)
     if not guide.channels_online or guide.status != "active":
         raise Refusal(
             400,
@@ -149,13 +154,7 @@ def online_guide(code: str) -> ServiceGuidePage:
 
 def window_guide(code: str) -> ServiceGuidePage:
     """A guide a window of the hall accepts (前台综合受理): any live, active one, offered online or not."""
-    guide = (
-        ServiceGuidePage.objects.live().filter(code=(code or "").strip().upper()).select_related("department").first()
-    )
-    if guide is None:
-        raise Refusal(
-            404, "not_found", "未找到该事项", "no such guide", {"guide": Text("事项编码有误", "unknown guide code")}
-        )
+    guide = _live_guide(code)
     if guide.status != "active":
         raise Refusal(
             400,
